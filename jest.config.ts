@@ -1,0 +1,25 @@
+import type { Config } from 'jest';
+
+/**
+ * One jest run for every package. Sources are TypeScript compiled on the fly by ts-jest (ESM);
+ * type checking is done by `npm run typecheck`, since ts-jest does not type-check in ESM mode.
+ * `@kratos-ts/*` maps to the packages' sources, so every suite shares one copy of the core.
+ */
+const config: Config = {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  roots: ['<rootDir>/packages'],
+  testMatch: ['**/test/**/*.spec.ts'],
+  setupFiles: ['reflect-metadata'],
+  moduleNameMapper: {
+    '^@kratos-ts/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.base.json', isolatedModules: true }],
+  },
+  testTimeout: 60_000,
+  modulePathIgnorePatterns: ['<rootDir>/packages/.*/dist/'],
+};
+
+export default config;

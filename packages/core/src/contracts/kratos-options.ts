@@ -1,0 +1,48 @@
+import type { LifecycleHook } from './hook-context.js';
+
+/** Options of the application. Every duration is in milliseconds. */
+export interface KratosOptions {
+  /** Instance id. Default: a random UUID. */
+  readonly id?: string;
+  /** Service name. Required when a registrar is bound. */
+  readonly name?: string;
+  /** Service version. Default `''`. */
+  readonly version?: string;
+  /** Free-form string pairs, registered with the instance. A frozen copy is kept. */
+  readonly metadata?: Readonly<Record<string, string>>;
+  /** Endpoints to register; when given they replace what the servers report. */
+  readonly endpoints?: readonly (string | URL)[];
+  /** Signals that stop the app. Default `['SIGTERM', 'SIGINT', 'SIGQUIT']`; `[]` listens to none. */
+  readonly signals?: readonly NodeJS.Signals[];
+  /** How long each server may take to start. Default 15000. */
+  readonly startTimeout?: number;
+  /** How long each server may take to stop before its stop signal aborts. Default 10000. */
+  readonly stopTimeout?: number;
+  /** How long each registrar may take to register or deregister. Default 10000. */
+  readonly registrarTimeout?: number;
+  /** How long each hook may take. Default 15000. */
+  readonly hookTimeout?: number;
+  /** Wait between deregistration and stopping the servers, which keep serving meanwhile. Default 0. */
+  readonly drainDelay?: number;
+  /** Exit the process at once on a second signal while stopping. Default true. */
+  readonly forceExitOnSecondSignal?: boolean;
+  readonly beforeStart?: readonly LifecycleHook[];
+  readonly afterStart?: readonly LifecycleHook[];
+  readonly beforeStop?: readonly LifecycleHook[];
+  readonly afterStop?: readonly LifecycleHook[];
+}
+
+/** The defaults of every option that has one. */
+export const DEFAULT_OPTIONS = Object.freeze({
+  version: '',
+  signals: Object.freeze(['SIGTERM', 'SIGINT', 'SIGQUIT'] as NodeJS.Signals[]),
+  startTimeout: 15_000,
+  stopTimeout: 10_000,
+  registrarTimeout: 10_000,
+  hookTimeout: 15_000,
+  drainDelay: 0,
+  forceExitOnSecondSignal: true,
+});
+
+/** How long a start or stop may take to settle after its signal aborted, before it is abandoned. */
+export const ABANDON_GRACE_MS = 1_000;

@@ -1,0 +1,30 @@
+import type { Observable } from 'rxjs';
+
+/**
+ * One instance of a service as a registry stores it. The JSON field names are those of Kratos'
+ * `registry.ServiceInstance`, so Go Kratos services and ours can share a registry.
+ */
+export interface ServiceInstance {
+  readonly id: string;
+  readonly name: string;
+  readonly version: string;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly endpoints: readonly string[];
+}
+
+/**
+ * Registers the instance once every server serves and deregisters it first thing on stop.
+ * Both calls must honour `signal`: it aborts at `registrarTimeout` or when the start is abandoned.
+ */
+export interface ServiceRegistrar {
+  register(instance: ServiceInstance, signal: AbortSignal): Promise<void>;
+  deregister(instance: ServiceInstance, signal: AbortSignal): Promise<void>;
+}
+
+/** Finds instances of a service by name. */
+export interface ServiceDiscovery {
+  /** The instances registered under exactly `name` (never a name that merely starts with it). */
+  getService(name: string, signal?: AbortSignal): Promise<ServiceInstance[]>;
+  /** The current list on subscribe, then the whole list again after every change. */
+  watch(name: string): Observable<ServiceInstance[]>;
+}

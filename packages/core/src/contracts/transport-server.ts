@@ -1,0 +1,37 @@
+import type { Observable } from 'rxjs';
+import type { AppInfo } from './app-info.js';
+import type { LifecycleState } from './lifecycle-state.js';
+
+/**
+ * The read-only view of the kernel that a server receives before it starts, so a transport can
+ * answer readiness probes (`/readyz`, gRPC health) from the lifecycle state without user wiring.
+ */
+export interface KernelView {
+  readonly app: AppInfo;
+  /** The current state on subscribe, then every change; completes after `stopped`/`failed`. */
+  readonly state$: Observable<LifecycleState>;
+  readonly state: LifecycleState;
+}
+
+/**
+ * A server the kernel runs (Kratos `transport.Server`). `start`/`stop` may return a Promise, an
+ * Observable (its first value or its completion settles it) or nothing.
+ */
+export interface TransportServer {
+  /** Used in logs and errors when the server is not decorated with `@Server({ name })`. */
+  readonly name?: string;
+  /**
+   * Settles once the server is ready to serve (listening). `signal` aborts at `startTimeout`, or when
+   * another server failed or a stop was requested: give up starting then.
+   */
+  start(signal: AbortSignal): unknown;
+  /**
+   * Graceful stop. `signal` aborts at `stopTimeout`: finish forcibly then. A stop still unsettled 1 s
+   * after that is abandoned and reported.
+   */
+  stop(signal: AbortSignal): unknown;
+  /** The endpoint to register (`http://10.0.0.5:8000`), asked once every server has started. */
+  endpoint?(): string | URL | undefined | Promise<string | URL | undefined>;
+  /** Called once, before `start`, with the kernel that runs this server. */
+  attachKernel?(kernel: KernelView): void;
+}

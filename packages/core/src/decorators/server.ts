@@ -1,0 +1,15 @@
+import { decoratedClasses, type Newable, type ServerOptions } from './decorated-classes.js';
+
+/**
+ * Marks a class as a server the kernel runs: `kratosModule` binds it as a singleton (constructor
+ * injection works with `@inject`, with or without `@injectable()`) and starts it with the others.
+ *
+ * @example
+ * \@Server({ name: 'ticker', startTimeout: 5_000, stopTimeout: 2_000 })
+ * class TickerServer implements TransportServer { ... }
+ */
+export function Server(options: ServerOptions = {}): ClassDecorator {
+  return (target) => {
+    decoratedClasses().servers.set(target as unknown as Newable, { ...options, name: options.name ?? target.name });
+  };
+}

@@ -1,0 +1,37 @@
+/** What a `KratosError` may carry besides its code and message. */
+export interface KratosErrorOptions {
+  /** The one underlying error (the original, never an "aborted" error that stands for it). */
+  readonly cause?: unknown;
+  /** Several underlying errors, like `AggregateError#errors`. */
+  readonly errors?: readonly unknown[];
+}
+
+/**
+ * The one error class of kratos-ts. `code` is stable and starts with `KRATOS_`; the message names
+ * the server, hook or registrar at fault and says how to fix it.
+ */
+export class KratosError extends Error {
+  override readonly name = 'KratosError';
+  readonly code: string;
+  readonly errors: readonly unknown[];
+
+  constructor(code: string, message: string, options: KratosErrorOptions = {}) {
+    super(message, 'cause' in options ? { cause: options.cause } : undefined);
+    this.code = code;
+    this.errors = Object.freeze([...(options.errors ?? [])]);
+  }
+}
+
+/** `true` when `error` is a `KratosError`, from this copy of the package or another. */
+export function isKratosError(error: unknown): error is KratosError {
+  return (
+    error instanceof KratosError ||
+    (error instanceof Error && error.name === 'KratosError' && typeof (error as { code?: unknown }).code === 'string')
+  );
+}
+
+/** A short, single-line description of any thrown value, for messages. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
+}

@@ -1,0 +1,31 @@
+// The public surface of @kratos-ts/core. Named exports only; types as `export type`.
+
+export { APP_INFO, KRATOS_OPTIONS, KRATOS_SCHEDULER, LOGGER, PROCESS_EXIT, REGISTRAR, SERVER, SIGNAL_SOURCE } from './tokens.js';
+
+export type { AppInfo } from './contracts/app-info.js';
+export type { HookContext, HookPhase, LifecycleHook } from './contracts/hook-context.js';
+export { ABANDON_GRACE_MS, DEFAULT_OPTIONS, type KratosOptions } from './contracts/kratos-options.js';
+export type { LifecycleEvent, StepStatus } from './contracts/lifecycle-event.js';
+export type { LifecycleState } from './contracts/lifecycle-state.js';
+export type { LogFn, Logger } from './contracts/logger.js';
+export type { ServiceDiscovery, ServiceInstance, ServiceRegistrar } from './contracts/registry.js';
+export type { SignalSource } from './contracts/signal-source.js';
+export type { KernelView, TransportServer } from './contracts/transport-server.js';
+
+export { Server } from './decorators/server.js';
+export { Registrar } from './decorators/registrar.js';
+export { AfterStart, AfterStop, BeforeStart, BeforeStop, type HookOptions } from './decorators/hooks.js';
+export type { Newable, RegistrarOptions, ServerOptions } from './decorators/decorated-classes.js';
+
+export { KratosErrorCode } from './errors/error-codes.js';
+export { KratosError, isKratosError, type KratosErrorOptions } from './errors/kratos-error.js';
+
+export { LifecycleKernel, type KernelDependencies } from './kernel/lifecycle-kernel.js';
+export { processSignals } from './kernel/process-signals.js';
+export { AppInfoHolder } from './kernel/app-info-holder.js';
+export type { NamedHook, RegistrarEntry } from './kernel/named-step.js';
+export type { ServerDeclaration } from './kernel/validate-setup.js';
+
+export { createKratosModule, kratosModule, type KratosModuleConfig } from './module/kratos-module.js';
+export { InMemoryRegistry } from './registry/in-memory-registry.js';
+export { silentLogger } from './logging/silent-logger.js';

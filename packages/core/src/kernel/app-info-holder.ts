@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import type { AppInfo } from '../contracts/app-info.js';
+import type { KratosOptions } from '../contracts/kratos-options.js';
+
+/**
+ * The `AppInfo` bound to `APP_INFO`: read-only to everyone, while the kernel fills in the endpoints
+ * once every server has started.
+ */
+export class AppInfoHolder implements AppInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly version: string;
+  readonly metadata: Readonly<Record<string, string>>;
+  #endpoints: readonly string[] = Object.freeze([]);
+
+  constructor(options: Pick<KratosOptions, 'id' | 'name' | 'version' | 'metadata'>) {
+    this.id = options.id ?? randomUUID();
+    this.name = options.name ?? '';
+    this.version = options.version ?? '';
+    this.metadata = Object.freeze({ ...(options.metadata ?? {}) });
+  }
+
+  get endpoints(): readonly string[] {
+    return this.#endpoints;
+  }
+
+  /** @internal The kernel publishes the registered endpoints here. */
+  setEndpoints(endpoints: readonly string[]): void {
+    this.#endpoints = Object.freeze([...endpoints]);
+  }
+
+  toJSON(): AppInfo {
+    return { id: this.id, name: this.name, version: this.version, metadata: this.metadata, endpoints: this.endpoints };
+  }
+}

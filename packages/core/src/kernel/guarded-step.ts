@@ -1,0 +1,95 @@
+import { Observable, Subscription, take, type SchedulerLike } from 'rxjs';
+import { toSettled } from './to-settled.js';
+
+/** How a guarded step ended. */
+export interface StepOutcome {
+  /** `unsettled`: it neither resolved nor rejected within the grace period after its signal aborted. */
+  readonly settled: 'resolved' | 'rejected' | 'unsettled';
+  /** What it rejected with, when `settled` is `rejected`. */
+  readonly error?: unknown;
+  /** Its own timeout fired before it settled. */
+  readonly timedOut: boolean;
+  /** It was aborted from outside (`abort$`) before it settled. */
+  readonly aborted: boolean;
+  readonly durationMs: number;
+}
+
+export interface GuardedStepOptions {
+  /** After this many ms the step's signal aborts. `Infinity`: never. */
+  readonly timeout: number;
+  /** How long the step may still take to settle once its signal aborted. */
+  readonly grace: number;
+  readonly scheduler: SchedulerLike;
+  /** Aborts the step when it emits (a stop was requested, a sibling failed). */
+  readonly abort$?: Observable<unknown>;
+  /** Called at the instant the timeout fires, before the grace period. */
+  readonly onTimeout?: () => void;
+  /** Called if a step given up as `unsettled` resolves later after all. */
+  readonly onLateResolve?: () => void;
+}
+
+/**
+ * Runs one lifecycle step with its own AbortSignal, a timeout and a grace period, and always emits
+ * exactly one `StepOutcome`: it never errors and never hangs longer than `timeout + grace` (or, once
+ * aborted from outside, than `grace`). Unsubscribing aborts the step.
+ */
+export function guardedStep(task: (signal: AbortSignal) => unknown, options: GuardedStepOptions): Observable<StepOutcome> {
+  const { timeout, grace, scheduler } = options;
+  return new Observable<StepOutcome>((subscriber) => {
+    const controller = new AbortController();
+    const startedAt = scheduler.now();
+    const timers = new Subscription();
+    let timedOut = false;
+    let aborted = false;
+    let done = false;
+
+    const finish = (settled: StepOutcome['settled'], error?: unknown): void => {
+      if (done) return;
+      done = true;
+      timers.unsubscribe();
+      const outcome: StepOutcome = { settled, timedOut, aborted, durationMs: scheduler.now() - startedAt };
+      subscriber.next(settled === 'rejected' ? { ...outcome, error } : outcome);
+      subscriber.complete();
+    };
+    const interrupt = (reason: unknown): void => {
+      if (done || controller.signal.aborted) return;
+      controller.abort(reason);
+      timers.add(scheduler.schedule(() => finish('unsettled'), grace));
+    };
+
+    if (Number.isFinite(timeout)) {
+      timers.add(
+        scheduler.schedule(() => {
+          if (done) return;
+          timedOut = true;
+          options.onTimeout?.();
+          interrupt(new DOMException(`The step did not settle within ${timeout} ms`, 'TimeoutError'));
+        }, timeout),
+      );
+    }
+    if (options.abort$) {
+      timers.add(
+        options.abort$.pipe(take(1)).subscribe(() => {
+          if (done || controller.signal.aborted) return;
+          aborted = true;
+          interrupt(new DOMException('The step was aborted', 'AbortError'));
+        }),
+      );
+    }
+
+    const run = toSettled(() => task(controller.signal)).subscribe({
+      complete: () => (done ? options.onLateResolve?.() : finish('resolved')),
+      error: (error: unknown) => finish('rejected', error),
+    });
+
+    return () => {
+      timers.unsubscribe();
+      if (!done) {
+        done = true;
+        controller.abort(new DOMException('The step was cancelled', 'AbortError'));
+      }
+      // A step given up while still pending may resolve later; keep listening only if asked to.
+      if (!options.onLateResolve) run.unsubscribe();
+    };
+  });
+}

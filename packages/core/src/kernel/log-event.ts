@@ -1,0 +1,32 @@
+import type { LifecycleEvent } from '../contracts/lifecycle-event.js';
+import type { Logger } from '../contracts/logger.js';
+
+/**
+ * Logs one lifecycle event: state changes, signals and stop requests at info, each step at debug
+ * when it went well, at warn or error when it did not. The running summary is logged separately.
+ */
+export function logEvent(logger: Logger, event: LifecycleEvent): void {
+  switch (event.type) {
+    case 'state':
+      logger.info({ state: event.state }, `lifecycle ${event.state}`);
+      return;
+    case 'signal':
+      logger.info({ signal: event.signal }, `received ${event.signal}`);
+      return;
+    case 'stop-requested':
+      logger.info({ reason: event.reason }, `stop requested: ${event.reason}`);
+      return;
+    case 'drain':
+      logger.info({ durationMs: event.durationMs }, `drained for ${event.durationMs} ms`);
+      return;
+    default: {
+      const { type, status, durationMs, error } = event;
+      const subject = type === 'hook' ? `${event.phase} hook ${event.hook}` : type.startsWith('server') ? `server ${(event as { server: string }).server}` : `registrar ${(event as { registrar: string }).registrar}`;
+      const fields = { step: type, status, durationMs, ...(error ? { err: error } : {}) };
+      const message = `${type} ${subject}: ${status} in ${durationMs} ms`;
+      if (error) logger.error(fields, message);
+      else if (status === 'ok') logger.debug(fields, message);
+      else logger.warn(fields, message);
+    }
+  }
+}

@@ -1,0 +1,37 @@
+import { EMPTY, concat, defer, ignoreElements, tap, timer, type Observable } from 'rxjs';
+import { deregisterInstance } from './deregister-instance.js';
+import { runHooks } from './run-hooks.js';
+import type { RunSession } from './run-session.js';
+import { stopServers } from './stop-servers.js';
+
+/**
+ * The stop, in order, each step whatever happened in the ones before: beforeStop hooks →
+ * deregistration → `drainDelay` (servers keep serving) → every started server at once →
+ * afterStop hooks. It undoes exactly what the session recorded. Never errors.
+ */
+export function stopSequence(session: RunSession): Observable<never> {
+  const { options, scheduler, emit } = session.ctx;
+  return concat(
+    runHooks(session, 'beforeStop'),
+    defer(() => deregisterInstance(session)),
+    defer(() => {
+      // Drain only where someone may still send traffic: the app was ready, or registered.
+      const drain = session.reachedRunning || session.registered.size > 0 ? options.drainDelay : 0;
+      if (drain <= 0) return EMPTY;
+      const startedAt = scheduler.now();
+      return timer(drain, scheduler).pipe(
+        tap(() => emit({ type: 'drain', durationMs: scheduler.now() - startedAt })),
+        ignoreElements(),
+      );
+    }),
+    defer(() => {
+      const servers = [...session.started];
+      session.serversStopped = true;
+      return stopServers(session.ctx, servers).pipe(
+        tap((errors) => session.errors.push(...errors)),
+        ignoreElements(),
+      );
+    }),
+    runHooks(session, 'afterStop'),
+  );
+}

@@ -1,0 +1,124 @@
+import { constants } from 'node:os';
+import { DEFAULT_OPTIONS, type KratosOptions } from '../contracts/kratos-options.js';
+import { KratosErrorCode } from '../errors/error-codes.js';
+import { KratosError } from '../errors/kratos-error.js';
+import type { RegistrarEntry } from './named-step.js';
+
+/** A server as declared, before defaults: its own timeouts may be unset. */
+export interface ServerDeclaration {
+  readonly name: string;
+  readonly server: unknown;
+  readonly startTimeout?: number | undefined;
+  readonly stopTimeout?: number | undefined;
+}
+
+const KNOWN_OPTIONS = new Set<string>([
+  'id', 'name', 'version', 'metadata', 'endpoints', 'signals', 'startTimeout', 'stopTimeout',
+  'registrarTimeout', 'hookTimeout', 'drainDelay', 'forceExitOnSecondSignal',
+  'beforeStart', 'afterStart', 'beforeStop', 'afterStop',
+]);
+const TIMEOUTS = ['startTimeout', 'stopTimeout', 'registrarTimeout', 'hookTimeout'] as const;
+const HOOK_LISTS = ['beforeStart', 'afterStart', 'beforeStop', 'afterStop'] as const;
+const UNCATCHABLE = new Set(['SIGKILL', 'SIGSTOP']);
+
+/**
+ * Checks options, servers and registrars before anything starts. Every problem is reported at
+ * once, in one `KRATOS_INVALID_OPTIONS` error, or `undefined` when all is well.
+ */
+export function validateSetup(
+  options: KratosOptions,
+  servers: readonly ServerDeclaration[],
+  registrars: readonly RegistrarEntry[],
+): KratosError | undefined {
+  const problems: string[] = [];
+  const raw = options as Record<string, unknown>;
+
+  for (const key of Object.keys(raw)) {
+    if (!KNOWN_OPTIONS.has(key)) problems.push(`unknown option "${key}": remove it or check its spelling`);
+  }
+  for (const key of ['id', 'name', 'version'] as const) {
+    if (raw[key] !== undefined && typeof raw[key] !== 'string') problems.push(`${key} must be a string`);
+  }
+  if (raw.id === '') problems.push('id must not be empty: leave it out to get a random UUID');
+  if (raw.metadata !== undefined) {
+    if (typeof raw.metadata !== 'object' || raw.metadata === null) problems.push('metadata must be an object of strings');
+    else
+      for (const [key, value] of Object.entries(raw.metadata)) {
+        if (typeof value !== 'string') problems.push(`metadata["${key}"] must be a string, got ${typeof value}`);
+      }
+  }
+  if (raw.endpoints !== undefined) {
+    if (!Array.isArray(raw.endpoints)) problems.push('endpoints must be an array of URLs');
+    else
+      for (const endpoint of raw.endpoints) {
+        if (!URL.canParse(String(endpoint))) problems.push(`endpoint "${String(endpoint)}" is not a URL such as "http://10.0.0.5:8000"`);
+      }
+  }
+  for (const key of TIMEOUTS) checkDuration(problems, key, raw[key], false);
+  checkDuration(problems, 'drainDelay', raw.drainDelay, true);
+  if (raw.forceExitOnSecondSignal !== undefined && typeof raw.forceExitOnSecondSignal !== 'boolean') {
+    problems.push('forceExitOnSecondSignal must be true or false');
+  }
+  checkSignals(problems, raw.signals);
+  for (const key of HOOK_LISTS) {
+    const hooks = raw[key];
+    if (hooks === undefined) continue;
+    if (!Array.isArray(hooks)) problems.push(`${key} must be an array of functions`);
+    else hooks.forEach((hook, i) => typeof hook !== 'function' && problems.push(`${key}[${i}] is not a function`));
+  }
+
+  const names = new Map<string, number>();
+  for (const declaration of servers) {
+    const { name, server } = declaration;
+    names.set(name, (names.get(name) ?? 0) + 1);
+    const methods = server as { start?: unknown; stop?: unknown } | null | undefined;
+    for (const method of ['start', 'stop'] as const) {
+      if (typeof methods?.[method] !== 'function') {
+        problems.push(`server "${name}" has no ${method}() method: a TransportServer needs start(signal) and stop(signal)`);
+      }
+    }
+    checkDuration(problems, `server "${name}" startTimeout`, declaration.startTimeout, false);
+    checkDuration(problems, `server "${name}" stopTimeout`, declaration.stopTimeout, false);
+  }
+  for (const [name, count] of names) {
+    if (count > 1) problems.push(`${count} servers are named "${name}": give each a unique name with @Server({ name }) or its name property`);
+  }
+
+  for (const { name, registrar } of registrars) {
+    const methods = registrar as { register?: unknown; deregister?: unknown } | null | undefined;
+    for (const method of ['register', 'deregister'] as const) {
+      if (typeof methods?.[method] !== 'function') problems.push(`registrar "${name}" has no ${method}() method`);
+    }
+  }
+  if (registrars.length > 0 && (typeof raw.name !== 'string' || raw.name === '')) {
+    problems.push(
+      `a registrar is bound (${registrars.map((r) => `"${r.name}"`).join(', ')}) but the app has no name to register under: set KratosOptions.name`,
+    );
+  }
+
+  if (problems.length === 0) return undefined;
+  return new KratosError(
+    KratosErrorCode.InvalidOptions,
+    `The application is not set up correctly; nothing was started:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    { errors: problems.map((problem) => new Error(problem)) },
+  );
+}
+
+function checkDuration(problems: string[], what: string, value: unknown, zeroAllowed: boolean): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!zeroAllowed && value === 0)) {
+    problems.push(`${what} must be a finite number of milliseconds ${zeroAllowed ? '>= 0' : '> 0'}, got ${String(value)}`);
+  }
+}
+
+function checkSignals(problems: string[], signals: unknown): void {
+  if (signals === undefined) return;
+  if (!Array.isArray(signals)) {
+    problems.push(`signals must be an array such as ${JSON.stringify(DEFAULT_OPTIONS.signals)}, or [] to listen to none`);
+    return;
+  }
+  for (const signal of signals) {
+    if (typeof signal !== 'string' || !(signal in constants.signals)) problems.push(`unknown signal "${String(signal)}"`);
+    else if (UNCATCHABLE.has(signal)) problems.push(`${signal} cannot be caught by a process: remove it from signals`);
+  }
+}
