@@ -15,10 +15,11 @@ export interface ServiceInstance {
 /**
  * Registers the instance once every server serves and deregisters it first thing on stop.
  * Both calls must honour `signal`: it aborts at `registrarTimeout` or when the start is abandoned.
+ * Either may return a Promise or an Observable (its first value or its completion settles it).
  */
 export interface ServiceRegistrar {
-  register(instance: ServiceInstance, signal: AbortSignal): Promise<void>;
-  deregister(instance: ServiceInstance, signal: AbortSignal): Promise<void>;
+  register(instance: ServiceInstance, signal: AbortSignal): Promise<void> | Observable<unknown>;
+  deregister(instance: ServiceInstance, signal: AbortSignal): Promise<void> | Observable<unknown>;
 }
 
 /** Finds instances of a service by name. */

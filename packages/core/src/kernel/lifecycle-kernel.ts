@@ -191,9 +191,11 @@ export class LifecycleKernel implements KernelView {
 
   #requestStop(reason: string): void {
     const session = this.#session;
-    if (!session || !session.requestStop(reason)) return;
+    if (!session || session.stopReason !== undefined) return;
     this.#events$.next({ type: 'stop-requested', reason });
+    // Rule 8: `stopping` is out before any step of the stop (or the start's abort) runs.
     if (this.#state === 'starting' || this.#state === 'running') this.#setState('stopping');
+    session.requestStop(reason);
   }
 
   #onSignal(signal: NodeJS.Signals, options: ResolvedOptions, logger: Logger): void {

@@ -1,0 +1,29 @@
+import { describe, expect, it } from '@jest/globals';
+import { TestScheduler } from 'rxjs/testing';
+import { InMemoryRegistry, type ServiceInstance } from '../../src/index.js';
+
+const instance = (id: string, name = 'greeter'): ServiceInstance => ({ id, name, version: '1', metadata: {}, endpoints: [`http://127.0.0.1:${id}`] });
+
+describe('InMemoryRegistry', () => {
+  it('getService matches the exact name, never a prefix', async () => {
+    const registry = new InMemoryRegistry();
+    await registry.register(instance('1'));
+    await registry.register(instance('2', 'greeter-admin'));
+    expect((await registry.getService('greeter')).map((i) => i.id)).toEqual(['1']);
+  });
+
+  it('deregister removes the instance', async () => {
+    const registry = new InMemoryRegistry();
+    await registry.register(instance('1'));
+    await registry.deregister(instance('1'));
+    expect(await registry.getService('greeter')).toEqual([]);
+  });
+
+  it('an aborted signal rejects register', async () => {
+    const registry = new InMemoryRegistry();
+    const controller = new AbortController();
+    controller.abort();
+    await expect(registry.register(instance('1'), controller.signal)).rejects.toThrow();
+    expect(await registry.getService('greeter')).toEqual([]);
+  });
+});
