@@ -1,6 +1,15 @@
 // The public surface of @kratos-ts/core. Named exports only; types as `export type`.
 
-export { APP_INFO, KRATOS_OPTIONS, KRATOS_SCHEDULER, LOGGER, PROCESS_EXIT, REGISTRAR, SERVER, SIGNAL_SOURCE } from './tokens.js';
+export {
+  APP_INFO,
+  KRATOS_OPTIONS,
+  KRATOS_SCHEDULER,
+  LOGGER,
+  PROCESS_EXIT,
+  REGISTRAR,
+  SERVER,
+  SIGNAL_SOURCE,
+} from './tokens.js';
 
 export type { AppInfo } from './contracts/app-info.js';
 export type { HookContext, HookPhase, LifecycleHook } from './contracts/hook-context.js';

@@ -6,6 +6,9 @@ import { decoratedClasses, type Newable, type RegistrarOptions } from './decorat
  */
 export function Registrar(options: RegistrarOptions = {}): ClassDecorator {
   return (target) => {
-    decoratedClasses().registrars.set(target as unknown as Newable, { ...options, name: options.name ?? target.name });
+    decoratedClasses().registrars.set(target as unknown as Newable, {
+      ...options,
+      name: options.name ?? target.name,
+    });
   };
 }

@@ -10,6 +10,9 @@ import { decoratedClasses, type Newable, type ServerOptions } from './decorated-
  */
 export function Server(options: ServerOptions = {}): ClassDecorator {
   return (target) => {
-    decoratedClasses().servers.set(target as unknown as Newable, { ...options, name: options.name ?? target.name });
+    decoratedClasses().servers.set(target as unknown as Newable, {
+      ...options,
+      name: options.name ?? target.name,
+    });
   };
 }

@@ -7,7 +7,9 @@ import { KratosError, isKratosError } from './kratos-error.js';
  */
 export function collectErrors(errors: readonly KratosError[]): KratosError {
   if (errors.length === 1 && errors[0]) return errors[0];
-  const lines = errors.map((error, i) => `  ${i + 1}. ${isKratosError(error) ? error.code : 'Error'}: ${error.message}`);
+  const lines = errors.map(
+    (error, i) => `  ${i + 1}. ${isKratosError(error) ? error.code : 'Error'}: ${error.message}`,
+  );
   return new KratosError(
     KratosErrorCode.LifecycleFailed,
     `The application lifecycle failed in ${errors.length} places:\n${lines.join('\n')}`,

@@ -26,7 +26,9 @@ export class KratosError extends Error {
 export function isKratosError(error: unknown): error is KratosError {
   return (
     error instanceof KratosError ||
-    (error instanceof Error && error.name === 'KratosError' && typeof (error as { code?: unknown }).code === 'string')
+    (error instanceof Error &&
+      error.name === 'KratosError' &&
+      typeof (error as { code?: unknown }).code === 'string')
   );
 }
 

@@ -30,6 +30,12 @@ export class AppInfoHolder implements AppInfo {
   }
 
   toJSON(): AppInfo {
-    return { id: this.id, name: this.name, version: this.version, metadata: this.metadata, endpoints: this.endpoints };
+    return {
+      id: this.id,
+      name: this.name,
+      version: this.version,
+      metadata: this.metadata,
+      endpoints: this.endpoints,
+    };
   }
 }

@@ -36,7 +36,13 @@ export function deregisterInstance(session: RunSession): Observable<never> {
           );
         }
         if (error) session.errors.push(error);
-        emit({ type: 'deregister', registrar: entry.name, status: stepStatus(outcome), durationMs: outcome.durationMs, ...(error ? { error } : {}) });
+        emit({
+          type: 'deregister',
+          registrar: entry.name,
+          status: stepStatus(outcome),
+          durationMs: outcome.durationMs,
+          ...(error ? { error } : {}),
+        });
       }),
     ),
   );

@@ -33,7 +33,10 @@ export interface GuardedStepOptions {
  * exactly one `StepOutcome`: it never errors and never hangs longer than `timeout + grace` (or, once
  * aborted from outside, than `grace`). Unsubscribing aborts the step.
  */
-export function guardedStep(task: (signal: AbortSignal) => unknown, options: GuardedStepOptions): Observable<StepOutcome> {
+export function guardedStep(
+  task: (signal: AbortSignal) => unknown,
+  options: GuardedStepOptions,
+): Observable<StepOutcome> {
   const { timeout, grace, scheduler } = options;
   return new Observable<StepOutcome>((subscriber) => {
     const controller = new AbortController();

@@ -1,5 +1,16 @@
 import { constants } from 'node:os';
-import { ReplaySubject, Subject, Subscription, asyncScheduler, concat, defer, ignoreElements, take, type Observable, type SchedulerLike } from 'rxjs';
+import {
+  ReplaySubject,
+  Subject,
+  Subscription,
+  asyncScheduler,
+  concat,
+  defer,
+  ignoreElements,
+  take,
+  type Observable,
+  type SchedulerLike,
+} from 'rxjs';
 import type { AppInfo } from '../contracts/app-info.js';
 import type { HookPhase } from '../contracts/hook-context.js';
 import type { KratosOptions } from '../contracts/kratos-options.js';
@@ -175,7 +186,11 @@ export class LifecycleKernel implements KernelView {
           this.#setState('running');
           logger.info(
             { app: this.#appHolder.toJSON(), servers: session.ctx.servers.length, startMs },
-            summaryLine(this.app, session.ctx.servers.map((s) => s.name), startMs),
+            summaryLine(
+              this.app,
+              session.ctx.servers.map((s) => s.name),
+              startMs,
+            ),
           );
         } else if (session.stopReason === undefined) {
           // A start that failed by itself rolls back through the same stop.
@@ -207,7 +222,10 @@ export class LifecycleKernel implements KernelView {
     }
     if (this.#signalCount >= 2 && options.forceExitOnSecondSignal) {
       const code = 128 + (constants.signals[signal] ?? 0);
-      logger.error({ signal, code }, `Second signal ${signal} while stopping: exiting at once with code ${code}`);
+      logger.error(
+        { signal, code },
+        `Second signal ${signal} while stopping: exiting at once with code ${code}`,
+      );
       (this.#deps.exit ?? ((c: number) => process.exit(c)))(code);
       return;
     }
@@ -236,7 +254,10 @@ function serverEntry(declaration: ServerDeclaration, options: ResolvedOptions): 
   };
 }
 
-function hooksByPhase(options: KratosOptions, decorated: readonly NamedHook[]): Record<HookPhase, NamedHook[]> {
+function hooksByPhase(
+  options: KratosOptions,
+  decorated: readonly NamedHook[],
+): Record<HookPhase, NamedHook[]> {
   const byPhase = {} as Record<HookPhase, NamedHook[]>;
   for (const phase of PHASES) {
     const fromOptions = (options[phase] ?? []).map((run, i) => ({

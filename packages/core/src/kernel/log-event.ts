@@ -21,7 +21,12 @@ export function logEvent(logger: Logger, event: LifecycleEvent): void {
       return;
     default: {
       const { type, status, durationMs, error } = event;
-      const subject = type === 'hook' ? `${event.phase} hook ${event.hook}` : type.startsWith('server') ? `server ${(event as { server: string }).server}` : `registrar ${(event as { registrar: string }).registrar}`;
+      const subject =
+        type === 'hook'
+          ? `${event.phase} hook ${event.hook}`
+          : type.startsWith('server')
+            ? `server ${(event as { server: string }).server}`
+            : `registrar ${(event as { registrar: string }).registrar}`;
       const fields = { step: type, status, durationMs, ...(error ? { err: error } : {}) };
       const message = `${type} ${subject}: ${status} in ${durationMs} ms`;
       if (error) logger.error(fields, message);

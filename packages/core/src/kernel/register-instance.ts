@@ -33,14 +33,24 @@ export function registerInstance(session: RunSession): Observable<never> {
           session.errors.push(error);
           failed$.next();
         }
-        emit({ type: 'register', registrar: entry.name, status: stepStatus(outcome), durationMs: outcome.durationMs, ...(error ? { error } : {}) });
+        emit({
+          type: 'register',
+          registrar: entry.name,
+          status: stepStatus(outcome),
+          durationMs: outcome.durationMs,
+          ...(error ? { error } : {}),
+        });
       }),
     ),
   );
   return forkJoin(registrations).pipe(ignoreElements());
 }
 
-function registerError(entry: RegistrarEntry, outcome: StepOutcome, timeout: number): KratosError | undefined {
+function registerError(
+  entry: RegistrarEntry,
+  outcome: StepOutcome,
+  timeout: number,
+): KratosError | undefined {
   const aftermath = 'The instance was deregistered where it had registered and every server was stopped.';
   if (outcome.timedOut) {
     return new KratosError(

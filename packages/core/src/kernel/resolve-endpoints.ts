@@ -1,4 +1,17 @@
-import { EMPTY, catchError, defer, forkJoin, from, ignoreElements, isObservable, map, of, take, tap, type Observable } from 'rxjs';
+import {
+  EMPTY,
+  catchError,
+  defer,
+  forkJoin,
+  from,
+  ignoreElements,
+  isObservable,
+  map,
+  of,
+  take,
+  tap,
+  type Observable,
+} from 'rxjs';
 import { KratosErrorCode } from '../errors/error-codes.js';
 import { KratosError, describeError } from '../errors/kratos-error.js';
 import type { ServerEntry } from './named-step.js';
@@ -13,7 +26,7 @@ export function resolveEndpoints(session: RunSession): Observable<never> {
   const { options, servers, app } = session.ctx;
   const endpoints$: Observable<(string | undefined)[]> =
     options.endpoints !== undefined
-      ? of(options.endpoints.map(String))
+      ? of(options.endpoints.map((endpoint) => (endpoint instanceof URL ? endpoint.href : endpoint)))
       : servers.length === 0
         ? of([])
         : forkJoin(servers.map(endpointOf));
@@ -45,7 +58,8 @@ function endpointOf(entry: ServerEntry): Observable<string | undefined> {
   }).pipe(
     map((value) => {
       if (value === undefined || value === null || value === '') return undefined;
-      const text = String(value);
+      const text = value instanceof URL ? value.href : typeof value === 'string' ? value : undefined;
+      if (text === undefined) throw new Error(`it returned a ${typeof value}, not a string or URL`);
       if (!URL.canParse(text)) throw new Error(`it returned "${text}", which is not a URL`);
       return text;
     }),

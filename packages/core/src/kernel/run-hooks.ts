@@ -37,7 +37,14 @@ export function runHooks(session: RunSession, phase: HookPhase): Observable<neve
               tap((outcome) => {
                 const error = hookError(hook, outcome, options.hookTimeout);
                 if (error) session.errors.push(error);
-                emit({ type: 'hook', phase, hook: hook.name, status: stepStatus(outcome), durationMs: outcome.durationMs, ...(error ? { error } : {}) });
+                emit({
+                  type: 'hook',
+                  phase,
+                  hook: hook.name,
+                  status: stepStatus(outcome),
+                  durationMs: outcome.durationMs,
+                  ...(error ? { error } : {}),
+                });
               }),
             ),
       ),

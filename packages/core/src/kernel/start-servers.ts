@@ -27,7 +27,10 @@ export function startServers(session: RunSession): Observable<never> {
       abort$,
       onTimeout: () => failed$.next(),
       onLateResolve: () => {
-        logger.warn({ server: entry.name }, `Server "${entry.name}" finished starting after it was abandoned; stopping it`);
+        logger.warn(
+          { server: entry.name },
+          `Server "${entry.name}" finished starting after it was abandoned; stopping it`,
+        );
         session.lateStarted(entry);
       },
     }).pipe(
@@ -38,7 +41,13 @@ export function startServers(session: RunSession): Observable<never> {
           session.errors.push(error);
           failed$.next();
         }
-        emit({ type: 'server-start', server: entry.name, status: stepStatus(outcome), durationMs: outcome.durationMs, ...(error ? { error } : {}) });
+        emit({
+          type: 'server-start',
+          server: entry.name,
+          status: stepStatus(outcome),
+          durationMs: outcome.durationMs,
+          ...(error ? { error } : {}),
+        });
       }),
     ),
   );

@@ -41,9 +41,18 @@ export function stopServer(ctx: KernelContext, entry: ServerEntry): Observable<K
           { cause: outcome.error },
         );
       } else if (outcome.timedOut) {
-        logger.warn({ server: entry.name, stopTimeout: entry.stopTimeout }, `Server "${entry.name}" was stopped forcibly at its stopTimeout`);
+        logger.warn(
+          { server: entry.name, stopTimeout: entry.stopTimeout },
+          `Server "${entry.name}" was stopped forcibly at its stopTimeout`,
+        );
       }
-      emit({ type: 'server-stop', server: entry.name, status: stepStatus(outcome), durationMs: outcome.durationMs, ...(error ? { error } : {}) });
+      emit({
+        type: 'server-stop',
+        server: entry.name,
+        status: stepStatus(outcome),
+        durationMs: outcome.durationMs,
+        ...(error ? { error } : {}),
+      });
       return error;
     }),
   );

@@ -14,7 +14,9 @@ export function summaryLine(app: AppInfo, serverNames: readonly string[], startM
 }
 
 function list(items: readonly string[]): string {
-  const shown = items.slice(0, MAX_LISTED).map((item) => (item.length > MAX_ITEM ? `${item.slice(0, MAX_ITEM - 1)}…` : item));
+  const shown = items
+    .slice(0, MAX_LISTED)
+    .map((item) => (item.length > MAX_ITEM ? `${item.slice(0, MAX_ITEM - 1)}…` : item));
   const more = items.length > MAX_LISTED ? `, +${items.length - MAX_LISTED} more` : '';
   return `[${shown.join(', ')}${more}]`;
 }

@@ -13,9 +13,22 @@ export interface ServerDeclaration {
 }
 
 const KNOWN_OPTIONS = new Set<string>([
-  'id', 'name', 'version', 'metadata', 'endpoints', 'signals', 'startTimeout', 'stopTimeout',
-  'registrarTimeout', 'hookTimeout', 'drainDelay', 'forceExitOnSecondSignal',
-  'beforeStart', 'afterStart', 'beforeStop', 'afterStop',
+  'id',
+  'name',
+  'version',
+  'metadata',
+  'endpoints',
+  'signals',
+  'startTimeout',
+  'stopTimeout',
+  'registrarTimeout',
+  'hookTimeout',
+  'drainDelay',
+  'forceExitOnSecondSignal',
+  'beforeStart',
+  'afterStart',
+  'beforeStop',
+  'afterStop',
 ]);
 const TIMEOUTS = ['startTimeout', 'stopTimeout', 'registrarTimeout', 'hookTimeout'] as const;
 const HOOK_LISTS = ['beforeStart', 'afterStart', 'beforeStop', 'afterStop'] as const;
@@ -41,17 +54,25 @@ export function validateSetup(
   }
   if (raw.id === '') problems.push('id must not be empty: leave it out to get a random UUID');
   if (raw.metadata !== undefined) {
-    if (typeof raw.metadata !== 'object' || raw.metadata === null) problems.push('metadata must be an object of strings');
+    if (typeof raw.metadata !== 'object' || raw.metadata === null)
+      problems.push('metadata must be an object of strings');
     else
       for (const [key, value] of Object.entries(raw.metadata)) {
-        if (typeof value !== 'string') problems.push(`metadata["${key}"] must be a string, got ${typeof value}`);
+        if (typeof value !== 'string')
+          problems.push(`metadata["${key}"] must be a string, got ${typeof value}`);
       }
   }
   if (raw.endpoints !== undefined) {
     if (!Array.isArray(raw.endpoints)) problems.push('endpoints must be an array of URLs');
     else
-      for (const endpoint of raw.endpoints) {
-        if (!URL.canParse(String(endpoint))) problems.push(`endpoint "${String(endpoint)}" is not a URL such as "http://10.0.0.5:8000"`);
+      for (const endpoint of raw.endpoints as unknown[]) {
+        const text =
+          endpoint instanceof URL ? endpoint.href : typeof endpoint === 'string' ? endpoint : undefined;
+        if (text === undefined || !URL.canParse(text)) {
+          problems.push(
+            `endpoint ${JSON.stringify(text ?? typeof endpoint)} is not a URL such as "http://10.0.0.5:8000"`,
+          );
+        }
       }
   }
   for (const key of TIMEOUTS) checkDuration(problems, key, raw[key], false);
@@ -64,7 +85,10 @@ export function validateSetup(
     const hooks = raw[key];
     if (hooks === undefined) continue;
     if (!Array.isArray(hooks)) problems.push(`${key} must be an array of functions`);
-    else hooks.forEach((hook, i) => typeof hook !== 'function' && problems.push(`${key}[${i}] is not a function`));
+    else
+      hooks.forEach(
+        (hook, i) => typeof hook !== 'function' && problems.push(`${key}[${i}] is not a function`),
+      );
   }
 
   const names = new Map<string, number>();
@@ -74,20 +98,26 @@ export function validateSetup(
     const methods = server as { start?: unknown; stop?: unknown } | null | undefined;
     for (const method of ['start', 'stop'] as const) {
       if (typeof methods?.[method] !== 'function') {
-        problems.push(`server "${name}" has no ${method}() method: a TransportServer needs start(signal) and stop(signal)`);
+        problems.push(
+          `server "${name}" has no ${method}() method: a TransportServer needs start(signal) and stop(signal)`,
+        );
       }
     }
     checkDuration(problems, `server "${name}" startTimeout`, declaration.startTimeout, false);
     checkDuration(problems, `server "${name}" stopTimeout`, declaration.stopTimeout, false);
   }
   for (const [name, count] of names) {
-    if (count > 1) problems.push(`${count} servers are named "${name}": give each a unique name with @Server({ name }) or its name property`);
+    if (count > 1)
+      problems.push(
+        `${count} servers are named "${name}": give each a unique name with @Server({ name }) or its name property`,
+      );
   }
 
   for (const { name, registrar } of registrars) {
     const methods = registrar as { register?: unknown; deregister?: unknown } | null | undefined;
     for (const method of ['register', 'deregister'] as const) {
-      if (typeof methods?.[method] !== 'function') problems.push(`registrar "${name}" has no ${method}() method`);
+      if (typeof methods?.[method] !== 'function')
+        problems.push(`registrar "${name}" has no ${method}() method`);
     }
   }
   if (registrars.length > 0 && (typeof raw.name !== 'string' || raw.name === '')) {
@@ -107,18 +137,24 @@ export function validateSetup(
 function checkDuration(problems: string[], what: string, value: unknown, zeroAllowed: boolean): void {
   if (value === undefined) return;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!zeroAllowed && value === 0)) {
-    problems.push(`${what} must be a finite number of milliseconds ${zeroAllowed ? '>= 0' : '> 0'}, got ${String(value)}`);
+    problems.push(
+      `${what} must be a finite number of milliseconds ${zeroAllowed ? '>= 0' : '> 0'}, got ${typeof value === 'number' ? String(value) : typeof value}`,
+    );
   }
 }
 
 function checkSignals(problems: string[], signals: unknown): void {
   if (signals === undefined) return;
   if (!Array.isArray(signals)) {
-    problems.push(`signals must be an array such as ${JSON.stringify(DEFAULT_OPTIONS.signals)}, or [] to listen to none`);
+    problems.push(
+      `signals must be an array such as ${JSON.stringify(DEFAULT_OPTIONS.signals)}, or [] to listen to none`,
+    );
     return;
   }
   for (const signal of signals) {
-    if (typeof signal !== 'string' || !(signal in constants.signals)) problems.push(`unknown signal "${String(signal)}"`);
-    else if (UNCATCHABLE.has(signal)) problems.push(`${signal} cannot be caught by a process: remove it from signals`);
+    if (typeof signal !== 'string' || !(signal in constants.signals))
+      problems.push(`unknown signal "${String(signal)}"`);
+    else if (UNCATCHABLE.has(signal))
+      problems.push(`${signal} cannot be caught by a process: remove it from signals`);
   }
 }

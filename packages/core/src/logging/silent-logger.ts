@@ -3,4 +3,9 @@ import type { Logger } from '../contracts/logger.js';
 const ignore = (): void => undefined;
 
 /** A `Logger` that writes nothing. */
-export const silentLogger: Logger = Object.freeze({ debug: ignore, info: ignore, warn: ignore, error: ignore });
+export const silentLogger: Logger = Object.freeze({
+  debug: ignore,
+  info: ignore,
+  warn: ignore,
+  error: ignore,
+});

@@ -15,7 +15,11 @@ import { loadKratos } from './load-kratos.js';
  */
 export const kratosModule: ContainerModule = new ContainerModule((load) => {
   const found = decoratedClasses();
-  loadKratos(load, {}, { servers: found.servers, registrars: found.registrars, hookOwners: [...found.hooks.keys()] });
+  loadKratos(
+    load,
+    {},
+    { servers: found.servers, registrars: found.registrars, hookOwners: [...found.hooks.keys()] },
+  );
 });
 
 /** What `createKratosModule` takes: options, and the classes to bind instead of decorator discovery. */
@@ -36,8 +40,15 @@ export function createKratosModule(config: KratosModuleConfig = {}): ContainerMo
   const found = decoratedClasses();
   return new ContainerModule((load) =>
     loadKratos(load, options, {
-      servers: new Map(servers.map((target) => [target, found.servers.get(target) ?? { ...serverOptionsOf(target), name: target.name }])),
-      registrars: new Map(registrars.map((target) => [target, found.registrars.get(target) ?? { name: target.name }])),
+      servers: new Map(
+        servers.map((target) => [
+          target,
+          found.servers.get(target) ?? { ...serverOptionsOf(target), name: target.name },
+        ]),
+      ),
+      registrars: new Map(
+        registrars.map((target) => [target, found.registrars.get(target) ?? { name: target.name }]),
+      ),
       hookOwners: hooks,
     }),
   );

@@ -5,14 +5,29 @@ import type { Logger } from '../contracts/logger.js';
 import type { ServiceRegistrar } from '../contracts/registry.js';
 import type { SignalSource } from '../contracts/signal-source.js';
 import type { TransportServer } from '../contracts/transport-server.js';
-import { hooksOf, serverOptionsOf, type Newable, type RegistrarOptions, type ServerOptions } from '../decorators/decorated-classes.js';
+import {
+  hooksOf,
+  serverOptionsOf,
+  type Newable,
+  type RegistrarOptions,
+  type ServerOptions,
+} from '../decorators/decorated-classes.js';
 import { AppInfoHolder } from '../kernel/app-info-holder.js';
 import { LifecycleKernel } from '../kernel/lifecycle-kernel.js';
 import type { NamedHook, RegistrarEntry } from '../kernel/named-step.js';
 import { processSignals } from '../kernel/process-signals.js';
 import type { ServerDeclaration } from '../kernel/validate-setup.js';
 import { defaultLogger } from '../logging/default-logger.js';
-import { APP_INFO, KRATOS_OPTIONS, KRATOS_SCHEDULER, LOGGER, PROCESS_EXIT, REGISTRAR, SERVER, SIGNAL_SOURCE } from '../tokens.js';
+import {
+  APP_INFO,
+  KRATOS_OPTIONS,
+  KRATOS_SCHEDULER,
+  LOGGER,
+  PROCESS_EXIT,
+  REGISTRAR,
+  SERVER,
+  SIGNAL_SOURCE,
+} from '../tokens.js';
 import { ensureInjectable } from './ensure-injectable.js';
 
 /** The classes a module binds: found by the decorators, or listed by hand. */
@@ -23,8 +38,16 @@ export interface KratosClasses {
 }
 
 /** Binds the kernel, `APP_INFO` and the given classes (singletons, unless the user bound them). */
-export function loadKratos({ bind, isBound }: ContainerModuleLoadOptions, options: KratosOptions, classes: KratosClasses): void {
-  const all = new Set<Newable>([...classes.servers.keys(), ...classes.registrars.keys(), ...classes.hookOwners]);
+export function loadKratos(
+  { bind, isBound }: ContainerModuleLoadOptions,
+  options: KratosOptions,
+  classes: KratosClasses,
+): void {
+  const all = new Set<Newable>([
+    ...classes.servers.keys(),
+    ...classes.registrars.keys(),
+    ...classes.hookOwners,
+  ]);
   for (const target of all) {
     ensureInjectable(target);
     if (!isBound(target)) bind(target).toSelf().inSingletonScope();
@@ -33,7 +56,9 @@ export function loadKratos({ bind, isBound }: ContainerModuleLoadOptions, option
     ...options,
     ...(ctx.get<KratosOptions>(KRATOS_OPTIONS, { optional: true }) ?? {}),
   });
-  bind(APP_INFO).toDynamicValue((ctx) => new AppInfoHolder(optionsOf(ctx))).inSingletonScope();
+  bind(APP_INFO)
+    .toDynamicValue((ctx) => new AppInfoHolder(optionsOf(ctx)))
+    .inSingletonScope();
   bind(LifecycleKernel)
     .toDynamicValue((ctx) => {
       const app = ctx.get<AppInfoHolder>(APP_INFO);
@@ -46,7 +71,8 @@ export function loadKratos({ bind, isBound }: ContainerModuleLoadOptions, option
         logger: ctx.get<Logger>(LOGGER, { optional: true }) ?? defaultLogger(app.name),
         scheduler: ctx.get<SchedulerLike>(KRATOS_SCHEDULER, { optional: true }) ?? asyncScheduler,
         signalSource: ctx.get<SignalSource>(SIGNAL_SOURCE, { optional: true }) ?? processSignals,
-        exit: ctx.get<(code: number) => void>(PROCESS_EXIT, { optional: true }) ?? ((code) => process.exit(code)),
+        exit:
+          ctx.get<(code: number) => void>(PROCESS_EXIT, { optional: true }) ?? ((code) => process.exit(code)),
       });
     })
     .inSingletonScope();
@@ -58,11 +84,19 @@ function resolveServers(ctx: ResolutionContext, classes: KratosClasses): ServerD
   const add = (server: TransportServer, declared: ServerOptions | undefined): void => {
     if (seen.has(server)) return;
     seen.add(server);
-    const name = declared?.name ?? (typeof server?.name === 'string' && server.name ? server.name : nameOf(server));
-    declarations.push({ name, server, startTimeout: declared?.startTimeout, stopTimeout: declared?.stopTimeout });
+    const name =
+      declared?.name ?? (typeof server?.name === 'string' && server.name ? server.name : nameOf(server));
+    declarations.push({
+      name,
+      server,
+      startTimeout: declared?.startTimeout,
+      stopTimeout: declared?.stopTimeout,
+    });
   };
-  for (const [target, declared] of classes.servers) add(ctx.get(target as Newable<TransportServer>), declared);
-  for (const server of ctx.getAll<TransportServer>(SERVER, { optional: true })) add(server, serverOptionsOf(server?.constructor));
+  for (const [target, declared] of classes.servers)
+    add(ctx.get(target as Newable<TransportServer>), declared);
+  for (const server of ctx.getAll<TransportServer>(SERVER, { optional: true }))
+    add(server, serverOptionsOf(server?.constructor));
   return declarations;
 }
 
@@ -74,8 +108,10 @@ function resolveRegistrars(ctx: ResolutionContext, classes: KratosClasses): Regi
     seen.add(registrar);
     entries.push({ name, registrar });
   };
-  for (const [target, declared] of classes.registrars) add(ctx.get(target as Newable<ServiceRegistrar>), declared.name ?? target.name);
-  for (const registrar of ctx.getAll<ServiceRegistrar>(REGISTRAR, { optional: true })) add(registrar, nameOf(registrar));
+  for (const [target, declared] of classes.registrars)
+    add(ctx.get(target as Newable<ServiceRegistrar>), declared.name ?? target.name);
+  for (const registrar of ctx.getAll<ServiceRegistrar>(REGISTRAR, { optional: true }))
+    add(registrar, nameOf(registrar));
   return entries;
 }
 

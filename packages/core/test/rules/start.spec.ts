@@ -3,8 +3,7 @@ import { KernelHarness, namedHook } from '../support/kernel-harness.js';
 
 describe('start rules', () => {
   it('rule 1: signal handling starts when run() is called, before anything starts', async () => {
-    let h!: KernelHarness;
-    h = new KernelHarness({
+    const h: KernelHarness = new KernelHarness({
       servers: [{ name: 'a', start: { ms: 10 } }],
       hooks: [namedHook(() => h, 'beforeStart', 'warm')],
     });
@@ -16,8 +15,7 @@ describe('start rules', () => {
   });
 
   it('rule 2: beforeStart hooks run one at a time, each under hookTimeout; a failure starts nothing and rejects', async () => {
-    let h!: KernelHarness;
-    h = new KernelHarness({
+    const h: KernelHarness = new KernelHarness({
       options: { name: 'test', hookTimeout: 100 },
       servers: [{ name: 'a' }],
       hooks: [
@@ -40,8 +38,7 @@ describe('start rules', () => {
   });
 
   it('rule 2: a beforeStart hook that outlives hookTimeout fails the start with KRATOS_HOOK_TIMEOUT', async () => {
-    let h!: KernelHarness;
-    h = new KernelHarness({
+    const h: KernelHarness = new KernelHarness({
       options: { name: 'test', hookTimeout: 15_000 },
       servers: [{ name: 'a' }],
       hooks: [namedHook(() => h, 'beforeStart', 'slow', { hangs: true })],
@@ -176,8 +173,7 @@ describe('start rules', () => {
   });
 
   it('rule 7: an afterStart failure deregisters, stops the servers and rejects', async () => {
-    let h!: KernelHarness;
-    h = new KernelHarness({
+    const h: KernelHarness = new KernelHarness({
       servers: [{ name: 'a' }],
       registrars: [{ name: 'mem' }],
       hooks: [namedHook(() => h, 'afterStart', 'announce', { ms: 5, fails: new Error('no slack') })],
@@ -197,7 +193,9 @@ describe('start rules', () => {
     await h.run(() => h.signalAt(100));
     const running = h.logs.filter((log) => log.msg.includes(' running (id '));
     expect(running).toHaveLength(1);
-    expect(running[0]!.msg).toContain('2000 servers [server-0, server-1, server-2, server-3, server-4, +1995 more]');
+    expect(running[0]!.msg).toContain(
+      '2000 servers [server-0, server-1, server-2, server-3, server-4, +1995 more]',
+    );
     expect(running[0]!.msg).not.toContain('\n');
     expect(running[0]!.msg.length).toBeLessThan(600);
   });

@@ -13,7 +13,9 @@ describe('stop control rules', () => {
     await Promise.all(stops);
     expect(result).toEqual({ ok: true });
     expect(h.servers[0]!.stops).toEqual([100]);
-    expect(h.events.filter((e) => e.type === 'stop-requested')).toEqual([{ type: 'stop-requested', reason: 'first' }]);
+    expect(h.events.filter((e) => e.type === 'stop-requested')).toEqual([
+      { type: 'stop-requested', reason: 'first' },
+    ]);
   });
 
   it('rule 15: stop() before run() is harmless', async () => {

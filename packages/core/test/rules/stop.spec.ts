@@ -3,8 +3,7 @@ import { KernelHarness, namedHook } from '../support/kernel-harness.js';
 
 describe('stop rules', () => {
   it('rule 8: state stopping is published first, before any stop step runs', async () => {
-    let h!: KernelHarness;
-    h = new KernelHarness({
+    const h: KernelHarness = new KernelHarness({
       servers: [{ name: 'a' }],
       registrars: [{ name: 'mem' }],
       hooks: [namedHook(() => h, 'beforeStop', 'flush')],
@@ -18,8 +17,7 @@ describe('stop rules', () => {
   });
 
   it('rule 9: every beforeStop hook runs even if an earlier one failed, and all errors are kept', async () => {
-    let h!: KernelHarness;
-    h = new KernelHarness({
+    const h: KernelHarness = new KernelHarness({
       servers: [{ name: 'a' }],
       hooks: [
         namedHook(() => h, 'beforeStop', 'one', { fails: new Error('one broke') }),
@@ -38,8 +36,7 @@ describe('stop rules', () => {
   });
 
   it('rule 10: a failed or timed-out deregistration is kept and never prevents the next steps', async () => {
-    let h!: KernelHarness;
-    h = new KernelHarness({
+    const h: KernelHarness = new KernelHarness({
       options: { name: 'test', registrarTimeout: 2_000 },
       servers: [{ name: 'a' }],
       registrars: [
@@ -97,8 +94,7 @@ describe('stop rules', () => {
   });
 
   it('rule 13: every afterStop hook runs, with a signal that is not aborted', async () => {
-    let h!: KernelHarness;
-    h = new KernelHarness({
+    const h: KernelHarness = new KernelHarness({
       servers: [{ name: 'a', stop: { fails: new Error('stop broke') } }],
       hooks: [
         namedHook(() => h, 'afterStop', 'first', { fails: new Error('first broke') }),
@@ -120,16 +116,22 @@ describe('stop rules', () => {
   });
 
   it('rule 14: run() rejects with every collected error', async () => {
-    let h!: KernelHarness;
-    h = new KernelHarness({
-      servers: [{ name: 'a', stop: { fails: new Error('a') } }, { name: 'b', stop: { fails: new Error('b') } }],
+    const h: KernelHarness = new KernelHarness({
+      servers: [
+        { name: 'a', stop: { fails: new Error('a') } },
+        { name: 'b', stop: { fails: new Error('b') } },
+      ],
       hooks: [namedHook(() => h, 'beforeStop', 'hook', { fails: new Error('hook') })],
     });
     const result = await h.run(() => h.signalAt(100));
     expect(h.listening).toBeUndefined();
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.error.errors!.map((e) => ((e as Error).cause as Error).message).sort()).toEqual(['a', 'b', 'hook']);
+    expect(result.error.errors!.map((e) => ((e as Error).cause as Error).message).sort()).toEqual([
+      'a',
+      'b',
+      'hook',
+    ]);
     expect(result.error.message).toContain('failed in 3 places');
   });
 });

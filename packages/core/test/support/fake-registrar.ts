@@ -16,7 +16,9 @@ export class FakeRegistrar implements ServiceRegistrar {
   ) {}
 
   register(instance: ServiceInstance, signal: AbortSignal): Observable<void> {
-    return this.#call('register', this.registerStep, signal, () => this.registered.set(instance.id, instance));
+    return this.#call('register', this.registerStep, signal, () =>
+      this.registered.set(instance.id, instance),
+    );
   }
 
   deregister(instance: ServiceInstance, signal: AbortSignal): Observable<void> {

@@ -35,7 +35,10 @@ export function fakeStep(
     signal.addEventListener('abort', onAbort, { once: true });
     const timer = step.hangs
       ? undefined
-      : scheduler.schedule(() => (step.fails ? settle('reject', step.fails) : settle('resolve')), step.ms ?? 0);
+      : scheduler.schedule(
+          () => (step.fails ? settle('reject', step.fails) : settle('resolve')),
+          step.ms ?? 0,
+        );
     return () => {
       signal.removeEventListener('abort', onAbort);
       timer?.unsubscribe();
@@ -63,14 +66,18 @@ export class FakeServer implements TransportServer {
     this.starts.push(this.scheduler.now());
     this.startSignal = signal;
     this.record(`${this.name} start`);
-    return fakeStep(this.startStep, signal, this.scheduler, (what) => this.record(`${this.name} start ${what}`));
+    return fakeStep(this.startStep, signal, this.scheduler, (what) =>
+      this.record(`${this.name} start ${what}`),
+    );
   }
 
   stop(signal: AbortSignal): Observable<void> {
     this.stops.push(this.scheduler.now());
     this.stopSignal = signal;
     this.record(`${this.name} stop`);
-    return fakeStep(this.stopStep, signal, this.scheduler, (what) => this.record(`${this.name} stop ${what}`));
+    return fakeStep(this.stopStep, signal, this.scheduler, (what) =>
+      this.record(`${this.name} stop ${what}`),
+    );
   }
 
   endpoint(): string | undefined {

@@ -60,7 +60,15 @@ export class KernelHarness {
   constructor(spec: HarnessSpec = {}) {
     const record = (what: string): void => void this.timeline.push(`${this.scheduler.now()} ${what}`);
     this.servers = (spec.servers ?? []).map(
-      (s) => new FakeServer(s.name, this.scheduler, record, s.start, s.stop, s.endpoint ?? `fake://127.0.0.1/${s.name}`),
+      (s) =>
+        new FakeServer(
+          s.name,
+          this.scheduler,
+          record,
+          s.start,
+          s.stop,
+          s.endpoint ?? `fake://127.0.0.1/${s.name}`,
+        ),
     );
     this.registrars = (spec.registrars ?? []).map(
       (r) => new FakeRegistrar(r.name, this.scheduler, record, r.register, r.deregister),

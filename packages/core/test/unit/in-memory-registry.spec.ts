@@ -2,7 +2,13 @@ import { describe, expect, it } from '@jest/globals';
 import { TestScheduler } from 'rxjs/testing';
 import { InMemoryRegistry, type ServiceInstance } from '../../src/index.js';
 
-const instance = (id: string, name = 'greeter'): ServiceInstance => ({ id, name, version: '1', metadata: {}, endpoints: [`http://127.0.0.1:${id}`] });
+const instance = (id: string, name = 'greeter'): ServiceInstance => ({
+  id,
+  name,
+  version: '1',
+  metadata: {},
+  endpoints: [`http://127.0.0.1:${id}`],
+});
 
 describe('InMemoryRegistry', () => {
   it('getService matches the exact name, never a prefix', async () => {
@@ -25,5 +31,24 @@ describe('InMemoryRegistry', () => {
     controller.abort();
     await expect(registry.register(instance('1'), controller.signal)).rejects.toThrow();
     expect(await registry.getService('greeter')).toEqual([]);
+  });
+
+  it('watch emits the list on subscribe and after every change, and stops on unsubscribe', () => {
+    const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    scheduler.run(({ cold, expectObservable }) => {
+      const registry = new InMemoryRegistry();
+      cold('-a-b-c-d').subscribe((step) => {
+        if (step === 'a') void registry.register(instance('1'));
+        if (step === 'b') void registry.register(instance('2'));
+        if (step === 'c') void registry.deregister(instance('1'));
+        if (step === 'd') void registry.register(instance('3'));
+      });
+      expectObservable(registry.watch('greeter'), '^-----!').toBe('xa-b-c', {
+        x: [],
+        a: [instance('1')],
+        b: [instance('1'), instance('2')],
+        c: [instance('2')],
+      });
+    });
   });
 });
