@@ -1,6 +1,6 @@
 import { expect } from '@jest/globals';
 import { Observable, Subject } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
+import { TestScheduler, type RunHelpers } from 'rxjs/testing';
 import {
   LifecycleKernel,
   type KratosOptions,
@@ -126,14 +126,14 @@ export class KernelHarness {
   }
 
   /** Runs the kernel to the end in virtual time; `during` schedules what happens meanwhile. */
-  async run(during: () => void = () => undefined): Promise<RunResult> {
+  async run(during: (helpers: RunHelpers) => void = () => undefined): Promise<RunResult> {
     let settled!: Promise<RunResult>;
-    this.scheduler.run(() => {
+    this.scheduler.run((helpers) => {
       settled = this.kernel.run().then(
         () => ({ ok: true }) as const,
         (error: RunError) => ({ ok: false, error }) as const,
       );
-      during();
+      during(helpers);
     });
     return settled;
   }
