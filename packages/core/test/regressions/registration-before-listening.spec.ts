@@ -15,6 +15,8 @@ describe('Kratos defect: registration before servers are really listening', () =
     await h.run(() => h.signalAt(1_000));
     expect(h.timeOf('slow start resolved')).toBe(750);
     expect(h.timeOf('etcd register')).toBe(750);
-    expect(h.timeline.indexOf('750 slow start resolved')).toBeLessThan(h.timeline.indexOf('750 etcd register'));
+    expect(h.timeline.indexOf('750 slow start resolved')).toBeLessThan(
+      h.timeline.indexOf('750 etcd register'),
+    );
   });
 });

@@ -5,7 +5,9 @@ import { KernelHarness } from '../support/kernel-harness.js';
 // return their "context canceled" instead of the real cause.
 describe('Kratos defect: the real cause of a failed start masked (#2977)', () => {
   it('rejects with the failing server and its own error, not the aborted siblings', async () => {
-    const cause = Object.assign(new Error('listen tcp :8000: bind: address already in use'), { code: 'EADDRINUSE' });
+    const cause = Object.assign(new Error('listen tcp :8000: bind: address already in use'), {
+      code: 'EADDRINUSE',
+    });
     const h = new KernelHarness({
       servers: [
         { name: 'grpc', start: { ms: 100 } },

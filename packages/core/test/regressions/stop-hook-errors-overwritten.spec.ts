@@ -16,6 +16,9 @@ describe('Kratos defect: errors from stop hooks overwritten (#3110)', () => {
     const result = await h.run(() => h.signalAt(10));
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.error.errors!.map((e) => ((e as Error).cause as Error).message)).toEqual(['flush failed', 'close failed']);
+    expect(result.error.errors!.map((e) => ((e as Error).cause as Error).message)).toEqual([
+      'flush failed',
+      'close failed',
+    ]);
   });
 });

@@ -44,7 +44,8 @@ describe('observables of the kernel', () => {
     await h.run(() => {
       h.signalAt(50);
       h.kernel.events$.pipe(filter((e) => e.type !== 'state')).subscribe({
-        next: (e) => seen.push(`${h.scheduler.now()} ${e.type}${'durationMs' in e ? ` ${e.durationMs}` : ''}`),
+        next: (e) =>
+          seen.push(`${h.scheduler.now()} ${e.type}${'durationMs' in e ? ` ${e.durationMs}` : ''}`),
         complete: () => (completedAt = h.scheduler.now()),
       });
     });
