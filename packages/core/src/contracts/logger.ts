@@ -10,4 +10,6 @@ export interface Logger {
   info: LogFn;
   warn: LogFn;
   error: LogFn;
+  /** pino's: lets the framework skip building messages nobody will see. */
+  isLevelEnabled?(level: string): boolean;
 }

@@ -1,6 +1,7 @@
 import { forkJoin, ignoreElements, of, tap, type Observable } from 'rxjs';
 import { KratosErrorCode } from '../errors/error-codes.js';
 import { KratosError, describeError } from '../errors/kratos-error.js';
+import { Deadlines } from './deadlines.js';
 import { guardedStep } from './guarded-step.js';
 import type { RunSession } from './run-session.js';
 import { stepStatus } from './step-status.js';
@@ -15,11 +16,13 @@ export function deregisterInstance(session: RunSession): Observable<never> {
   const instance = session.instance;
   const registered = [...session.registered];
   if (registered.length === 0 || instance === undefined) return of();
+  const deadlines = new Deadlines(scheduler);
   const deregistrations = registered.map((entry) =>
     guardedStep((signal) => entry.registrar.deregister(instance, signal), {
       timeout: options.registrarTimeout,
       grace: 0,
       scheduler,
+      deadlines,
     }).pipe(
       tap((outcome) => {
         let error: KratosError | undefined;

@@ -1,4 +1,6 @@
-import { Observable, Subscription, take, type SchedulerLike } from 'rxjs';
+import { Observable, Subscription, type SchedulerLike } from 'rxjs';
+import type { AbortGroup } from './abort-group.js';
+import { Deadlines } from './deadlines.js';
 import { toSettled } from './to-settled.js';
 
 /** How a guarded step ended. */
@@ -20,8 +22,10 @@ export interface GuardedStepOptions {
   /** How long the step may still take to settle once its signal aborted. */
   readonly grace: number;
   readonly scheduler: SchedulerLike;
-  /** Aborts the step when it emits (a stop was requested, a sibling failed). */
-  readonly abort$?: Observable<unknown>;
+  /** Timers shared with the other steps of the phase. Default: timers of its own. */
+  readonly deadlines?: Deadlines;
+  /** Aborts the step when the group aborts (a stop was requested, a sibling failed). */
+  readonly abortGroup?: AbortGroup;
   /** Called at the instant the timeout fires, before the grace period. */
   readonly onTimeout?: () => void;
   /** Called if a step given up as `unsettled` resolves later after all. */
@@ -40,6 +44,7 @@ export function guardedStep(
   const { timeout, grace, scheduler } = options;
   return new Observable<StepOutcome>((subscriber) => {
     const controller = new AbortController();
+    const deadlines = options.deadlines ?? new Deadlines(scheduler);
     const startedAt = scheduler.now();
     const timers = new Subscription();
     let timedOut = false;
@@ -57,22 +62,22 @@ export function guardedStep(
     const interrupt = (reason: unknown): void => {
       if (done || controller.signal.aborted) return;
       controller.abort(reason);
-      timers.add(scheduler.schedule(() => finish('unsettled'), grace));
+      timers.add(deadlines.after(grace, () => finish('unsettled')));
     };
 
     if (Number.isFinite(timeout)) {
       timers.add(
-        scheduler.schedule(() => {
+        deadlines.after(timeout, () => {
           if (done) return;
           timedOut = true;
           options.onTimeout?.();
           interrupt(new DOMException(`The step did not settle within ${timeout} ms`, 'TimeoutError'));
-        }, timeout),
+        }),
       );
     }
-    if (options.abort$) {
+    if (options.abortGroup) {
       timers.add(
-        options.abort$.pipe(take(1)).subscribe(() => {
+        options.abortGroup.join(() => {
           if (done || controller.signal.aborted) return;
           aborted = true;
           interrupt(new DOMException('The step was aborted', 'AbortError'));

@@ -21,6 +21,7 @@ export function logEvent(logger: Logger, event: LifecycleEvent): void {
       return;
     default: {
       const { type, status, durationMs, error } = event;
+      if (status === 'ok' && logger.isLevelEnabled?.('debug') === false) return;
       const subject =
         type === 'hook'
           ? `${event.phase} hook ${event.hook}`

@@ -1,4 +1,6 @@
-import { Subject, forkJoin, ignoreElements, merge, of, tap, type Observable } from 'rxjs';
+import { finalize, forkJoin, ignoreElements, of, tap, type Observable } from 'rxjs';
+import { AbortGroup } from './abort-group.js';
+import { Deadlines } from './deadlines.js';
 import { ABANDON_GRACE_MS } from '../contracts/kratos-options.js';
 import { KratosErrorCode } from '../errors/error-codes.js';
 import { KratosError, describeError } from '../errors/kratos-error.js';
@@ -16,22 +18,25 @@ export function registerInstance(session: RunSession): Observable<never> {
   const { registrars, options, scheduler, emit } = session.ctx;
   const instance = session.instance;
   if (registrars.length === 0 || instance === undefined) return of();
-  const failed$ = new Subject<void>();
-  const abort$ = merge(failed$, session.stopRequested$);
+  // One group for the phase: a failure or a stop request aborts every step still in flight.
+  const abortGroup = new AbortGroup();
+  const deadlines = new Deadlines(scheduler);
+  const leaveStop = session.startAbort.join(() => abortGroup.abort());
   const registrations = registrars.map((entry) =>
     guardedStep((signal) => entry.registrar.register(instance, signal), {
       timeout: options.registrarTimeout,
       grace: ABANDON_GRACE_MS,
       scheduler,
-      abort$,
-      onTimeout: () => failed$.next(),
+      abortGroup,
+      deadlines,
+      onTimeout: () => abortGroup.abort(),
     }).pipe(
       tap((outcome) => {
         if (outcome.settled !== 'rejected') session.registered.add(entry);
         const error = registerError(entry, outcome, options.registrarTimeout);
         if (error) {
           session.errors.push(error);
-          failed$.next();
+          abortGroup.abort();
         }
         emit({
           type: 'register',
@@ -43,7 +48,7 @@ export function registerInstance(session: RunSession): Observable<never> {
       }),
     ),
   );
-  return forkJoin(registrations).pipe(ignoreElements());
+  return forkJoin(registrations).pipe(finalize(leaveStop), ignoreElements());
 }
 
 function registerError(

@@ -32,7 +32,7 @@ export function runHooks(session: RunSession, phase: HookPhase): Observable<neve
               timeout: options.hookTimeout,
               grace: ABANDON_GRACE_MS,
               scheduler,
-              ...(isStartPhase ? { abort$: session.stopRequested$ } : {}),
+              ...(isStartPhase ? { abortGroup: session.startAbort } : {}),
             }).pipe(
               tap((outcome) => {
                 const error = hookError(hook, outcome, options.hookTimeout);

@@ -1,4 +1,5 @@
 import { ReplaySubject, type SchedulerLike } from 'rxjs';
+import { AbortGroup } from './abort-group.js';
 import type { HookPhase } from '../contracts/hook-context.js';
 import type { LifecycleEvent } from '../contracts/lifecycle-event.js';
 import type { Logger } from '../contracts/logger.js';
@@ -36,8 +37,10 @@ export class RunSession {
   /** Set once the stop phase took the list of servers to stop; a late start is stopped on its own. */
   serversStopped = false;
   stopReason: string | undefined;
-  /** Replays the reason once a stop is requested; aborts whatever of the start is in flight. */
+  /** Replays the reason once a stop is requested. */
   readonly stopRequested$ = new ReplaySubject<string>(1);
+  /** Aborts whatever of the start is in flight when a stop is requested. */
+  readonly startAbort = new AbortGroup();
 
   constructor(readonly ctx: KernelContext) {}
 
@@ -60,6 +63,7 @@ export class RunSession {
   requestStop(reason: string): boolean {
     if (this.stopReason !== undefined) return false;
     this.stopReason = reason;
+    this.startAbort.abort();
     this.stopRequested$.next(reason);
     return true;
   }

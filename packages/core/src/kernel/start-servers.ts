@@ -1,4 +1,6 @@
-import { Subject, forkJoin, ignoreElements, map, merge, of, tap, type Observable } from 'rxjs';
+import { finalize, forkJoin, ignoreElements, of, tap, type Observable } from 'rxjs';
+import { AbortGroup } from './abort-group.js';
+import { Deadlines } from './deadlines.js';
 import { ABANDON_GRACE_MS } from '../contracts/kratos-options.js';
 import { KratosErrorCode } from '../errors/error-codes.js';
 import { KratosError, describeError } from '../errors/kratos-error.js';
@@ -16,16 +18,19 @@ import { stepStatus } from './step-status.js';
 export function startServers(session: RunSession): Observable<never> {
   const { servers, scheduler, emit, logger } = session.ctx;
   if (servers.length === 0) return of();
-  const failed$ = new Subject<void>();
-  const abort$ = merge(failed$, session.stopRequested$);
+  // One group for the phase: a failure or a stop request aborts every step still in flight.
+  const abortGroup = new AbortGroup();
+  const deadlines = new Deadlines(scheduler);
+  const leaveStop = session.startAbort.join(() => abortGroup.abort());
 
   const starts = servers.map((entry) =>
     guardedStep((signal) => entry.server.start(signal), {
       timeout: entry.startTimeout,
       grace: ABANDON_GRACE_MS,
       scheduler,
-      abort$,
-      onTimeout: () => failed$.next(),
+      abortGroup,
+      deadlines,
+      onTimeout: () => abortGroup.abort(),
       onLateResolve: () => {
         logger.warn(
           { server: entry.name },
@@ -39,7 +44,7 @@ export function startServers(session: RunSession): Observable<never> {
         const error = startError(entry, outcome);
         if (error) {
           session.errors.push(error);
-          failed$.next();
+          abortGroup.abort();
         }
         emit({
           type: 'server-start',
@@ -51,10 +56,7 @@ export function startServers(session: RunSession): Observable<never> {
       }),
     ),
   );
-  return forkJoin(starts).pipe(
-    map(() => failed$.complete()),
-    ignoreElements(),
-  );
+  return forkJoin(starts).pipe(finalize(leaveStop), ignoreElements());
 }
 
 function startError(entry: ServerEntry, outcome: StepOutcome): KratosError | undefined {

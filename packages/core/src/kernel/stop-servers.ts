@@ -2,6 +2,7 @@ import { forkJoin, map, of, type Observable } from 'rxjs';
 import { ABANDON_GRACE_MS } from '../contracts/kratos-options.js';
 import { KratosErrorCode } from '../errors/error-codes.js';
 import { KratosError, describeError } from '../errors/kratos-error.js';
+import { Deadlines } from './deadlines.js';
 import { guardedStep } from './guarded-step.js';
 import type { ServerEntry } from './named-step.js';
 import type { KernelContext } from './run-session.js';
@@ -14,18 +15,24 @@ import { stepStatus } from './step-status.js';
  */
 export function stopServers(ctx: KernelContext, servers: readonly ServerEntry[]): Observable<KratosError[]> {
   if (servers.length === 0) return of([]);
-  return forkJoin(servers.map((entry) => stopServer(ctx, entry))).pipe(
+  const deadlines = new Deadlines(ctx.scheduler);
+  return forkJoin(servers.map((entry) => stopServer(ctx, entry, deadlines))).pipe(
     map((errors) => errors.filter((error): error is KratosError => error !== undefined)),
   );
 }
 
 /** Stops one server; emits its error, or `undefined` when it stopped (gracefully or forcibly). */
-export function stopServer(ctx: KernelContext, entry: ServerEntry): Observable<KratosError | undefined> {
+export function stopServer(
+  ctx: KernelContext,
+  entry: ServerEntry,
+  deadlines = new Deadlines(ctx.scheduler),
+): Observable<KratosError | undefined> {
   const { scheduler, emit, logger } = ctx;
   return guardedStep((signal) => entry.server.stop(signal), {
     timeout: entry.stopTimeout,
     grace: ABANDON_GRACE_MS,
     scheduler,
+    deadlines,
   }).pipe(
     map((outcome) => {
       let error: KratosError | undefined;
