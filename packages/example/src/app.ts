@@ -1,0 +1,94 @@
+import { Container } from 'inversify';
+import { pino } from 'pino';
+import {
+  createKratosModule,
+  InMemoryRegistry,
+  KRATOS_OPTIONS,
+  LOGGER,
+  REGISTRAR,
+  SERVER,
+  type KratosOptions,
+  type Logger,
+  type ServiceRegistrar,
+} from '@kratos-ts/core';
+import { HttpServer } from '@kratos-ts/http';
+import type { ExampleConfig } from './config.js';
+import { Greeter } from './greeter.js';
+import { HttpApi } from './http-api.js';
+import { LifecycleLog } from './lifecycle-log.js';
+
+/** The example service, wired: what `main.ts` runs and what the tests resolve. */
+export interface ExampleApp {
+  readonly container: Container;
+  /** Releases what the app created besides its servers (the etcd client). */
+  readonly close: () => Promise<void>;
+}
+
+/**
+ * Builds the greeter: an HTTP server (Express router) and, unless disabled, a gRPC server, both
+ * answering from the same `Greeter`; registered in etcd when `etcdEndpoints` is set, else in memory.
+ * gRPC and etcd are imported only when used, so an HTTP-only start pays for neither.
+ */
+export async function createExampleApp(
+  config: ExampleConfig,
+  logger: Logger = defaultLogger(),
+): Promise<ExampleApp> {
+  const container = new Container();
+  container.bind<KratosOptions>(KRATOS_OPTIONS).toConstantValue({
+    name: 'greeter',
+    version: '1.0.0',
+    metadata: { example: 'true' },
+    drainDelay: config.drainDelay,
+  });
+  container.bind<Logger>(LOGGER).toConstantValue(logger);
+  container.bind(Greeter).toSelf().inSingletonScope();
+  container.bind(HttpApi).toSelf().inSingletonScope();
+  container
+    .bind(SERVER)
+    .toDynamicValue(
+      (ctx) =>
+        new HttpServer({ name: 'http', host: config.host, port: config.port, handler: ctx.get(HttpApi).app }),
+    )
+    .inSingletonScope();
+
+  if (config.grpcPort !== undefined) {
+    const [{ GrpcServer }, { loadGreeterProto, greeterImplementation }] = await Promise.all([
+      import('@kratos-ts/grpc'),
+      import('./grpc-greeter.js'),
+    ]);
+    const proto = loadGreeterProto();
+    const grpcPort = config.grpcPort;
+    container
+      .bind(SERVER)
+      .toDynamicValue(
+        (ctx) =>
+          new GrpcServer({
+            name: 'grpc',
+            host: config.host,
+            port: grpcPort,
+            services: [
+              { definition: proto.definition, implementation: greeterImplementation(ctx.get(Greeter)) },
+            ],
+            reflection: proto.packageDefinition,
+          }),
+      )
+      .inSingletonScope();
+  }
+
+  let close = async (): Promise<void> => undefined;
+  if (config.etcdEndpoints.length > 0) {
+    const { EtcdRegistry } = await import('@kratos-ts/registry-etcd');
+    const registry = new EtcdRegistry({ hosts: [...config.etcdEndpoints], logger });
+    container.bind<ServiceRegistrar>(REGISTRAR).toConstantValue(registry);
+    close = () => registry.close();
+  } else {
+    container.bind<ServiceRegistrar>(REGISTRAR).toConstantValue(new InMemoryRegistry());
+  }
+
+  container.load(createKratosModule({ hooks: [LifecycleLog] }));
+  return { container, close };
+}
+
+function defaultLogger(): Logger {
+  return pino({ name: 'greeter', level: process.env.LOG_LEVEL ?? 'info' });
+}
