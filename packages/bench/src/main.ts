@@ -10,6 +10,7 @@ type Scenario = {
 const SCENARIOS: readonly Scenario[] = [
   { title: 'core: slow starts', load: () => import('./core-slow-start.js') },
   { title: 'core: many servers', load: () => import('./core-many-servers.js') },
+  { title: 'http: cold start', load: () => import('./cold-start.js') },
 ];
 
 const format = (n: number | undefined): string =>
