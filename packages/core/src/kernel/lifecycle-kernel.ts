@@ -112,7 +112,12 @@ export class LifecycleKernel implements KernelView {
         if (error) reject(error);
         else resolve();
       };
-      this.#lifecycle(done);
+      try {
+        this.#lifecycle(done);
+      } catch (error) {
+        // A bug of ours must not leave the process kept alive.
+        done(error as KratosError);
+      }
     });
     return this.#settled;
   }
@@ -154,6 +159,7 @@ export class LifecycleKernel implements KernelView {
       registrars,
       hooks: hooksByPhase(rawOptions, deps.hooks ?? []),
       emit: (event) => this.#events$.next(event),
+      kernel: this,
     });
     this.#session = session;
     const logging = this.#events$.subscribe((event) => logEvent(logger, event));
@@ -163,7 +169,6 @@ export class LifecycleKernel implements KernelView {
       this.#onSignal(signal, options, logger),
     );
 
-    for (const { server } of session.ctx.servers) server.attachKernel?.(this);
     const startedAt = scheduler.now();
     this.#setState('starting');
 

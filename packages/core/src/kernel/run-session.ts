@@ -4,6 +4,7 @@ import type { HookPhase } from '../contracts/hook-context.js';
 import type { LifecycleEvent } from '../contracts/lifecycle-event.js';
 import type { Logger } from '../contracts/logger.js';
 import type { ServiceInstance } from '../contracts/registry.js';
+import type { KernelView } from '../contracts/transport-server.js';
 import type { KratosError } from '../errors/kratos-error.js';
 import type { AppInfoHolder } from './app-info-holder.js';
 import type { NamedHook, RegistrarEntry, ServerEntry } from './named-step.js';
@@ -20,6 +21,8 @@ export interface KernelContext {
   readonly registrars: readonly RegistrarEntry[];
   readonly hooks: Readonly<Record<HookPhase, readonly NamedHook[]>>;
   readonly emit: (event: LifecycleEvent) => void;
+  /** The read-only view each server is handed just before its start. */
+  readonly kernel: KernelView;
 }
 
 /**

@@ -24,21 +24,28 @@ export function startServers(session: RunSession): Observable<never> {
   const leaveStop = session.startAbort.join(() => abortGroup.abort());
 
   const starts = servers.map((entry) =>
-    guardedStep((signal) => entry.server.start(signal), {
-      timeout: entry.startTimeout,
-      grace: ABANDON_GRACE_MS,
-      scheduler,
-      abortGroup,
-      deadlines,
-      onTimeout: () => abortGroup.abort(),
-      onLateResolve: () => {
-        logger.warn(
-          { server: entry.name },
-          `Server "${entry.name}" finished starting after it was abandoned; stopping it`,
-        );
-        session.lateStarted(entry);
+    guardedStep(
+      (signal) => {
+        // The kernel hands itself over first, so probes answer from the lifecycle state.
+        entry.server.attachKernel?.(session.ctx.kernel);
+        return entry.server.start(signal);
       },
-    }).pipe(
+      {
+        timeout: entry.startTimeout,
+        grace: ABANDON_GRACE_MS,
+        scheduler,
+        abortGroup,
+        deadlines,
+        onTimeout: () => abortGroup.abort(),
+        onLateResolve: () => {
+          logger.warn(
+            { server: entry.name },
+            `Server "${entry.name}" finished starting after it was abandoned; stopping it`,
+          );
+          session.lateStarted(entry);
+        },
+      },
+    ).pipe(
       tap((outcome) => {
         if (outcome.settled === 'resolved') session.started.add(entry);
         const error = startError(entry, outcome);
