@@ -1,7 +1,7 @@
-import { Observable, Subscription, type SchedulerLike } from 'rxjs';
+import { Observable, type SchedulerLike } from 'rxjs';
 import type { AbortGroup } from './abort-group.js';
 import { Deadlines } from './deadlines.js';
-import { toSettled } from './to-settled.js';
+import { settleTask } from './to-settled.js';
 
 /** How a guarded step ended. */
 export interface StepOutcome {
@@ -46,15 +46,24 @@ export function guardedStep(
     const controller = new AbortController();
     const deadlines = options.deadlines ?? new Deadlines(scheduler);
     const startedAt = scheduler.now();
-    const timers = new Subscription();
+    let leaveTimeout: (() => void) | undefined;
+    let leaveGrace: (() => void) | undefined;
+    // Assigned below, once the callbacks it may call synchronously exist.
+    // eslint-disable-next-line prefer-const
+    let leaveGroup: (() => void) | undefined;
     let timedOut = false;
     let aborted = false;
     let done = false;
 
+    const release = (): void => {
+      leaveTimeout?.();
+      leaveGrace?.();
+      leaveGroup?.();
+    };
     const finish = (settled: StepOutcome['settled'], error?: unknown): void => {
       if (done) return;
       done = true;
-      timers.unsubscribe();
+      release();
       const outcome: StepOutcome = { settled, timedOut, aborted, durationMs: scheduler.now() - startedAt };
       subscriber.next(settled === 'rejected' ? { ...outcome, error } : outcome);
       subscriber.complete();
@@ -62,42 +71,36 @@ export function guardedStep(
     const interrupt = (reason: unknown): void => {
       if (done || controller.signal.aborted) return;
       controller.abort(reason);
-      timers.add(deadlines.after(grace, () => finish('unsettled')));
+      leaveGrace = deadlines.after(grace, () => finish('unsettled'));
     };
 
     if (Number.isFinite(timeout)) {
-      timers.add(
-        deadlines.after(timeout, () => {
-          if (done) return;
-          timedOut = true;
-          options.onTimeout?.();
-          interrupt(new DOMException(`The step did not settle within ${timeout} ms`, 'TimeoutError'));
-        }),
-      );
+      leaveTimeout = deadlines.after(timeout, () => {
+        if (done) return;
+        timedOut = true;
+        options.onTimeout?.();
+        interrupt(new DOMException(`The step did not settle within ${timeout} ms`, 'TimeoutError'));
+      });
     }
-    if (options.abortGroup) {
-      timers.add(
-        options.abortGroup.join(() => {
-          if (done || controller.signal.aborted) return;
-          aborted = true;
-          interrupt(new DOMException('The step was aborted', 'AbortError'));
-        }),
-      );
-    }
+    leaveGroup = options.abortGroup?.join(() => {
+      if (done || controller.signal.aborted) return;
+      aborted = true;
+      interrupt(new DOMException('The step was aborted', 'AbortError'));
+    });
 
-    const run = toSettled(() => task(controller.signal)).subscribe({
-      complete: () => (done ? options.onLateResolve?.() : finish('resolved')),
-      error: (error: unknown) => finish('rejected', error),
+    const stopListening = settleTask(() => task(controller.signal), {
+      resolve: () => (done ? options.onLateResolve?.() : finish('resolved')),
+      reject: (error) => finish('rejected', error),
     });
 
     return () => {
-      timers.unsubscribe();
+      release();
       if (!done) {
         done = true;
         controller.abort(new DOMException('The step was cancelled', 'AbortError'));
       }
       // A step given up while still pending may resolve later; keep listening only if asked to.
-      if (!options.onLateResolve) run.unsubscribe();
+      if (!options.onLateResolve) stopListening();
     };
   });
 }

@@ -24,13 +24,16 @@ import type { RunSession } from './run-session.js';
  */
 export function resolveEndpoints(session: RunSession): Observable<never> {
   const { options, servers, app } = session.ctx;
-  const endpoints$: Observable<(string | undefined)[]> =
-    options.endpoints !== undefined
-      ? of(options.endpoints.map((endpoint) => (endpoint instanceof URL ? endpoint.href : endpoint)))
-      : servers.length === 0
-        ? of([])
-        : forkJoin(servers.map(endpointOf));
-  return endpoints$.pipe(
+  return defer(() => {
+    if (options.endpoints !== undefined) {
+      return of(options.endpoints.map((endpoint) => (endpoint instanceof URL ? endpoint.href : endpoint)));
+    }
+    // Most endpoint() answers are plain strings: only the asynchronous ones go through forkJoin.
+    const answers = servers.map((entry) => askEndpoint(entry));
+    const pending = answers.filter(isObservable);
+    if (pending.length === 0) return of(answers as (string | undefined)[]);
+    return forkJoin(answers.map((answer) => (isObservable(answer) ? answer : of(answer))));
+  }).pipe(
     tap((found) => {
       app.setEndpoints(found.filter((endpoint): endpoint is string => endpoint !== undefined));
       session.instance = Object.freeze({
@@ -49,26 +52,41 @@ export function resolveEndpoints(session: RunSession): Observable<never> {
   );
 }
 
-function endpointOf(entry: ServerEntry): Observable<string | undefined> {
-  return defer(() => {
-    const value: unknown = entry.server.endpoint?.();
-    if (isObservable(value)) return value.pipe(take(1));
-    if (value instanceof Promise) return from(value as Promise<unknown>);
-    return of(value);
-  }).pipe(
-    map((value) => {
-      if (value === undefined || value === null || value === '') return undefined;
-      const text = value instanceof URL ? value.href : typeof value === 'string' ? value : undefined;
-      if (text === undefined) throw new Error(`it returned a ${typeof value}, not a string or URL`);
-      if (!URL.canParse(text)) throw new Error(`it returned "${text}", which is not a URL`);
-      return text;
-    }),
-    catchError((cause: unknown) => {
-      throw new KratosError(
-        KratosErrorCode.EndpointFailed,
-        `Server "${entry.name}" started but its endpoint() failed: ${describeError(cause)}. Every server was stopped and nothing was registered. Return a URL such as "http://10.0.0.5:8000", or set KratosOptions.endpoints.`,
-        { cause },
-      );
-    }),
-  );
+/** The server's endpoint, checked, or an Observable of it when `endpoint()` is asynchronous. */
+function askEndpoint(entry: ServerEntry): string | undefined | Observable<string | undefined> {
+  const fail = (cause: unknown): never => {
+    throw new KratosError(
+      KratosErrorCode.EndpointFailed,
+      `Server "${entry.name}" started but its endpoint() failed: ${describeError(cause)}. Every server was stopped and nothing was registered. Return a URL such as "http://10.0.0.5:8000", or set KratosOptions.endpoints.`,
+      { cause },
+    );
+  };
+  let value: unknown;
+  try {
+    value = entry.server.endpoint?.();
+  } catch (cause) {
+    return fail(cause);
+  }
+  if (isObservable(value) || value instanceof Promise) {
+    const source: Observable<unknown> = isObservable(value)
+      ? value.pipe(take(1))
+      : from(value as Promise<unknown>);
+    return source.pipe(
+      map(checkEndpoint),
+      catchError((cause: unknown): Observable<string | undefined> => fail(cause)),
+    );
+  }
+  try {
+    return checkEndpoint(value);
+  } catch (cause) {
+    return fail(cause);
+  }
+}
+
+function checkEndpoint(value: unknown): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const text = value instanceof URL ? value.href : typeof value === 'string' ? value : undefined;
+  if (text === undefined) throw new Error(`it returned a ${typeof value}, not a string or URL`);
+  if (!URL.canParse(text)) throw new Error(`it returned "${text}", which is not a URL`);
+  return text;
 }

@@ -1,6 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { TestScheduler } from 'rxjs/testing';
-import { LifecycleKernel, type KernelView, type LifecycleState, type TransportServer } from '../../src/index.js';
+import {
+  LifecycleKernel,
+  type KernelView,
+  type LifecycleState,
+  type TransportServer,
+} from '../../src/index.js';
 
 function kernelWith(server: TransportServer, scheduler: TestScheduler): LifecycleKernel {
   return new LifecycleKernel({

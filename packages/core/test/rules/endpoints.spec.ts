@@ -1,0 +1,46 @@
+import { describe, expect, it } from '@jest/globals';
+import { LifecycleKernel, type TransportServer } from '../../src/index.js';
+
+const server = (name: string, endpoint: TransportServer['endpoint']): TransportServer => ({
+  name,
+  start: () => undefined,
+  stop: () => undefined,
+  ...(endpoint ? { endpoint } : {}),
+});
+
+async function runUntilRunning(servers: TransportServer[]) {
+  const kernel = new LifecycleKernel({
+    options: { name: 'endpoints', signals: [] },
+    servers: servers.map((s) => ({ name: s.name ?? 'anonymous', server: s })),
+  });
+  kernel.state$.subscribe((state) => state === 'running' && void kernel.stop());
+  const error = await kernel.run().then(
+    () => undefined,
+    (e: unknown) => e as { code: string; message: string; cause: unknown },
+  );
+  return { kernel, error };
+}
+
+describe('rule 5: endpoints', () => {
+  it('takes strings, URLs and promises from endpoint(), in server order, and skips servers without one', async () => {
+    const { kernel, error } = await runUntilRunning([
+      server('a', () => 'http://127.0.0.1:1'),
+      server('b', () => Promise.resolve(new URL('grpc://127.0.0.1:2'))),
+      server('c', undefined),
+      server('d', () => undefined),
+    ]);
+    expect(error).toBeUndefined();
+    expect(kernel.app.endpoints).toEqual(['http://127.0.0.1:1', 'grpc://127.0.0.1:2']);
+  });
+
+  it('a failing or malformed endpoint() fails the start with KRATOS_ENDPOINT_FAILED naming the server', async () => {
+    const cause = new Error('not bound');
+    const thrown = await runUntilRunning([server('a', () => Promise.reject(cause))]);
+    expect(thrown.error).toMatchObject({ code: 'KRATOS_ENDPOINT_FAILED', cause });
+    expect(thrown.error?.message).toContain('Server "a"');
+    const malformed = await runUntilRunning([server('b', () => 'not a url')]);
+    expect(malformed.error?.code).toBe('KRATOS_ENDPOINT_FAILED');
+    expect(malformed.error?.message).toContain('"not a url", which is not a URL');
+    expect(malformed.kernel.app.endpoints).toEqual([]);
+  });
+});
