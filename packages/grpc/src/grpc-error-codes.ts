@@ -1,0 +1,19 @@
+/**
+ * Every code a `KratosError` of `@kratos-ts/grpc` can carry. Stable: match on these, not on messages.
+ * When the kernel runs the server, a start error reaches `run()` as the `cause` of the core's
+ * `KRATOS_START_FAILED`.
+ */
+export const GrpcErrorCode = {
+  /**
+   * `new GrpcServer(options)` was given invalid options (the message lists every problem), or
+   * `start()` could not add a service (the same one twice…).
+   */
+  InvalidOptions: 'KRATOS_GRPC_INVALID_OPTIONS',
+  /** `start()` could not listen on host:port (port in use, address not on this host…). */
+  BindFailed: 'KRATOS_GRPC_BIND_FAILED',
+  /** `start()` was called while the server was already started. */
+  AlreadyStarted: 'KRATOS_GRPC_ALREADY_STARTED',
+} as const;
+
+/** One of the values of `GrpcErrorCode`. */
+export type GrpcErrorCode = (typeof GrpcErrorCode)[keyof typeof GrpcErrorCode];
