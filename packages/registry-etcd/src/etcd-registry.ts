@@ -1,0 +1,267 @@
+import {
+  KratosError,
+  silentLogger,
+  type Logger,
+  type ServiceDiscovery,
+  type ServiceInstance,
+  type ServiceRegistrar,
+} from '@kratos-ts/core';
+import type { Etcd3 } from 'etcd3';
+import { Observable, asyncScheduler, type SchedulerLike, type Subscriber } from 'rxjs';
+import { abortable } from './abortable.js';
+import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import { createEtcdClient } from './etcd-client.js';
+import { EtcdErrorCode } from './etcd-error-codes.js';
+import {
+  abortedFailure,
+  deregisterFailure,
+  queryFailure,
+  registerFailure,
+  type EtcdFailureContext,
+} from './etcd-failure.js';
+import { etcdLeaseGrantor } from './etcd-lease.js';
+import {
+  DEFAULT_ETCD_OPTIONS,
+  hostList,
+  validateOptions,
+  type EtcdRegistryOptions,
+} from './etcd-registry-options.js';
+import { etcdServiceWatch } from './etcd-service-watch.js';
+import { decodeInstance, encodeInstance } from './instance-codec.js';
+import { LeaseKeeper } from './lease-keeper.js';
+import { invalidKeySegment, serviceKey, servicePrefix } from './service-key.js';
+import { watchService } from './watch-service.js';
+
+/**
+ * A `ServiceRegistrar` and `ServiceDiscovery` on etcd, with the key layout and JSON of Kratos' etcd
+ * registry (`{namespace}/{name}/{id}` → `{"id","name","version","metadata","endpoints"}`), so Go
+ * Kratos services and ours discover each other. Each registered instance has its own lease of
+ * `ttl` seconds, kept alive, and is re-registered after any loss of it, forever, until deregistered.
+ * See docs/registry.md.
+ *
+ * @example
+ * const registry = new EtcdRegistry({ hosts: ['http://127.0.0.1:2379'], ttl: 15 });
+ * container.bind(REGISTRAR).toConstantValue(registry);
+ * // … after the app stopped:
+ * await registry.close();
+ */
+export class EtcdRegistry implements ServiceRegistrar, ServiceDiscovery {
+  readonly #client: Etcd3;
+  readonly #ownsClient: boolean;
+  readonly #hosts: string;
+  readonly #namespace: string;
+  readonly #ttl: number;
+  readonly #requestTimeout: number;
+  readonly #backoff: BackoffOptions;
+  readonly #logger: Logger;
+  readonly #scheduler: SchedulerLike;
+  readonly #keepers = new Map<string, LeaseKeeper>();
+  readonly #watchers = new Set<Subscriber<ServiceInstance[]>>();
+  readonly #cleanups = new Set<Promise<unknown>>();
+  #closed = false;
+
+  /** Throws a `KRATOS_ETCD_INVALID_OPTIONS` error when the options are invalid (e.g. `ttl` < 2). */
+  constructor(options: EtcdRegistryOptions) {
+    validateOptions(options);
+    const hosts = hostList(options);
+    this.#namespace = options.namespace ?? DEFAULT_ETCD_OPTIONS.namespace;
+    this.#ttl = options.ttl ?? DEFAULT_ETCD_OPTIONS.ttl;
+    this.#requestTimeout = options.requestTimeout ?? DEFAULT_ETCD_OPTIONS.requestTimeout;
+    this.#backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+    this.#logger = options.logger ?? silentLogger;
+    this.#scheduler = options.scheduler ?? asyncScheduler;
+    this.#hosts = hosts.length > 0 ? hosts.join(', ') : 'the hosts of the given etcd3 client';
+    this.#ownsClient = options.client === undefined;
+    this.#client = options.client ?? createEtcdClient(hosts, options, this.#backoff);
+  }
+
+  /**
+   * Stores the instance under `{namespace}/{name}/{id}` on a new lease of `ttl` seconds and keeps it
+   * there until `deregister`: the lease is kept alive, and re-granted and the key put again after
+   * any loss, forever. Registering the same name and id again replaces the instance.
+   * Rejects with `KRATOS_ETCD_UNAVAILABLE` (etcd did not answer), `KRATOS_ETCD_REGISTER_FAILED`
+   * (etcd refused), `KRATOS_ETCD_ABORTED` (`signal` aborted first; nothing is left registered) or
+   * `KRATOS_ETCD_INVALID_INSTANCE`.
+   */
+  async register(instance: ServiceInstance, signal?: AbortSignal): Promise<void> {
+    this.#assertOpen('register');
+    assertValidInstance(instance);
+    const key = serviceKey(this.#namespace, instance.name, instance.id);
+    const context: EtcdFailureContext = { hosts: this.#hosts, key };
+    const keeper = new LeaseKeeper(
+      etcdLeaseGrantor({
+        client: this.#client,
+        key,
+        value: encodeInstance(instance),
+        ttl: this.#ttl,
+        requestTimeout: this.#requestTimeout,
+        track: (cleanup) => this.#track(cleanup),
+      }),
+      {
+        key,
+        logger: this.#logger,
+        backoff: this.#backoff,
+        scheduler: this.#scheduler,
+        startFailure: (error) => registerFailure(error, context),
+        abortFailure: (action, reason) => abortedFailure(action, reason, context),
+        stopFailure: (error) => deregisterFailure(error, context, this.#ttl),
+      },
+    );
+    await keeper.start(signal);
+    if (this.#closed) {
+      // close() ran while this registration was in flight: undo it rather than leave a keepalive behind.
+      await keeper.stop(AbortSignal.timeout(this.#requestTimeout)).catch(() => undefined);
+      throw closedError('register');
+    }
+    const previous = this.#keepers.get(key);
+    this.#keepers.set(key, keeper);
+    this.#logger.info(
+      { key, leaseId: keeper.lease?.id, ttl: this.#ttl },
+      `Registered "${key}" in etcd with a ${this.#ttl} s lease`,
+    );
+    // The key is on the new lease now, so revoking the old one does not delete it.
+    if (previous)
+      this.#track(
+        previous
+          .stop()
+          .catch((error: unknown) =>
+            this.#logger.warn({ key, err: error }, 'Could not revoke a replaced lease'),
+          ),
+      );
+  }
+
+  /**
+   * Stops the instance's keepalive and re-registration and revokes its lease, so its key disappears
+   * at once. Does nothing for an instance this registry does not hold. Rejects with
+   * `KRATOS_ETCD_DEREGISTER_FAILED` when etcd does not revoke (the key then expires after `ttl`)
+   * or `KRATOS_ETCD_ABORTED`.
+   */
+  async deregister(instance: ServiceInstance, signal?: AbortSignal): Promise<void> {
+    const key = serviceKey(this.#namespace, instance.name, instance.id);
+    const keeper = this.#keepers.get(key);
+    if (!keeper) return;
+    this.#keepers.delete(key);
+    await keeper.stop(signal);
+    this.#logger.info({ key }, `Deregistered "${key}" from etcd`);
+  }
+
+  /**
+   * The instances registered under exactly `name`: the keys under `{namespace}/{name}/`, with the
+   * trailing slash, so `greeter` never matches `greeter-admin`. Values that are not instances, or
+   * name another service, are skipped. Rejects with `KRATOS_ETCD_QUERY_FAILED` or `KRATOS_ETCD_ABORTED`.
+   */
+  async getService(name: string, signal?: AbortSignal): Promise<ServiceInstance[]> {
+    this.#assertOpen('getService');
+    const prefix = servicePrefix(this.#namespace, name);
+    const context: EtcdFailureContext = { hosts: this.#hosts, key: prefix };
+    const request = this.#client
+      .getAll()
+      .prefix(prefix)
+      .options({ deadline: new Date(Date.now() + this.#requestTimeout) })
+      .strings()
+      .catch((error: unknown) => {
+        throw queryFailure(error, context);
+      });
+    const values = await abortable(request, signal, (reason) => abortedFailure('Reading', reason, context));
+    return Object.values(values)
+      .map(decodeInstance)
+      .filter((instance): instance is ServiceInstance => instance?.name === name);
+  }
+
+  /**
+   * The instances of `name`: the full list on subscribe, then again after every change. The etcd
+   * watch is re-established (and the full list emitted again) after any error, with backoff,
+   * forever; unsubscribing cancels it. `close()` completes every watch.
+   */
+  watch(name: string): Observable<ServiceInstance[]> {
+    const prefix = servicePrefix(this.#namespace, name);
+    const watched = watchService(
+      () =>
+        etcdServiceWatch({
+          client: this.#client,
+          prefix,
+          name,
+          requestTimeout: this.#requestTimeout,
+          logger: this.#logger,
+          track: (cleanup) => this.#track(cleanup),
+        }),
+      { name, logger: this.#logger, backoff: this.#backoff, scheduler: this.#scheduler },
+    );
+    return new Observable<ServiceInstance[]>((subscriber) => {
+      if (this.#closed) {
+        subscriber.error(closedError('watch'));
+        return undefined;
+      }
+      this.#watchers.add(subscriber);
+      const subscription = watched.subscribe(subscriber);
+      return () => {
+        this.#watchers.delete(subscriber);
+        subscription.unsubscribe();
+      };
+    });
+  }
+
+  /**
+   * Deregisters every instance still registered (best effort), completes every watch, waits for
+   * their etcd calls to end (each within `requestTimeout`), and closes the etcd client if the
+   * registry created it. Leaves no timer or stream behind. Idempotent.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const keepers = [...this.#keepers.values()];
+    this.#keepers.clear();
+    const stops = keepers.map((keeper) =>
+      keeper
+        .stop(AbortSignal.timeout(this.#requestTimeout))
+        .catch((error: unknown) =>
+          this.#logger.warn(
+            { key: keeper.key, err: error },
+            `Could not deregister "${keeper.key}" while closing the registry`,
+          ),
+        ),
+    );
+    for (const subscriber of [...this.#watchers]) subscriber.complete();
+    await Promise.all(stops);
+    while (this.#cleanups.size > 0) await Promise.allSettled([...this.#cleanups]);
+    if (this.#ownsClient) this.#client.close();
+  }
+
+  /** Keeps a clean-up that outlives its call, so `close()` waits for it (at most `requestTimeout`). */
+  #track(cleanup: Promise<unknown>): void {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.#requestTimeout)));
+    const bounded: Promise<unknown> = Promise.race([cleanup, timeout]).finally(() => {
+      clearTimeout(timer);
+      this.#cleanups.delete(bounded);
+    });
+    this.#cleanups.add(bounded);
+  }
+
+  #assertOpen(method: string): void {
+    if (this.#closed) throw closedError(method);
+  }
+}
+
+function closedError(method: string): KratosError {
+  return new KratosError(
+    EtcdErrorCode.Closed,
+    `EtcdRegistry.${method}() was called after close(). Create a new EtcdRegistry, or close it only after the app stopped.`,
+  );
+}
+
+function assertValidInstance(instance: ServiceInstance): void {
+  const problems = [
+    ['name', instance.name],
+    ['id', instance.id],
+  ].flatMap(([field, value]) => {
+    const problem = invalidKeySegment(value ?? '');
+    return problem ? [`its ${field} "${value}" ${problem}`] : [];
+  });
+  if (problems.length > 0) {
+    throw new KratosError(
+      EtcdErrorCode.InvalidInstance,
+      `Cannot register instance "${instance.name}/${instance.id}" in etcd: ${problems.join(' and ')}, but each is one segment of the key {namespace}/{name}/{id}. Set KratosOptions.name and id without "/".`,
+    );
+  }
+}

@@ -1,0 +1,94 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import type { ServiceInstance } from '@kratos-ts/core';
+import { EtcdRegistry } from '../../src/index.js';
+import { startEtcd, type EtcdProcess } from '../support/etcd-process.js';
+import { putKey, waitFor, watcherCount } from '../support/etcd-http.js';
+
+const TTL = 2;
+const instance = (id: string, name = 'greeter'): ServiceInstance => ({
+  id,
+  name,
+  version: 'v1',
+  metadata: {},
+  endpoints: [`http://127.0.0.1:80${id}`],
+});
+const ids = (list: ServiceInstance[] | undefined): string[] => (list ?? []).map((i) => i.id).sort();
+
+let etcd: EtcdProcess;
+const registries: EtcdRegistry[] = [];
+/** A registry closed after the test, even a failed one. */
+const newRegistry = (namespace = '/microservices'): EtcdRegistry => {
+  const registry = new EtcdRegistry({ hosts: [etcd.url], ttl: TTL, namespace });
+  registries.push(registry);
+  return registry;
+};
+beforeAll(async () => {
+  etcd = await startEtcd();
+});
+afterEach(async () => {
+  await Promise.all(registries.splice(0).map((registry) => registry.close()));
+});
+afterAll(async () => {
+  await etcd?.dispose();
+});
+
+describe('EtcdRegistry against a real etcd: watch', () => {
+  it('one registry sees the instances another registers appear and disappear; unsubscribe closes the etcd watch', async () => {
+    const watching = newRegistry();
+    const registering = newRegistry();
+    const baseline = await watcherCount(etcd.url);
+    await registering.register(instance('1'));
+    const seen: ServiceInstance[][] = [];
+    const subscription = watching.watch('greeter').subscribe((list) => seen.push(list));
+    await waitFor(async () => seen.length > 0, 5_000, 'the first list');
+    expect(ids(seen[0])).toEqual(['1']);
+    // The list comes from a read; the etcd watch starts right after it.
+    await waitFor(async () => (await watcherCount(etcd.url)) === baseline + 1, 5_000, 'one etcd watcher');
+
+    await registering.register(instance('2'));
+    await waitFor(async () => ids(seen.at(-1)).join() === '1,2', 5_000, 'instance 2 appears');
+    await registering.register(instance('3', 'greeter-admin')); // another service: never listed
+    await registering.deregister(instance('1'));
+    await waitFor(async () => ids(seen.at(-1)).join() === '2', 5_000, 'instance 1 disappears');
+    expect(seen.every((list) => list.every((i) => i.name === 'greeter'))).toBe(true);
+
+    subscription.unsubscribe();
+    await waitFor(
+      async () => (await watcherCount(etcd.url)) === baseline,
+      5_000,
+      'the etcd watcher is cancelled',
+    );
+  });
+
+  it('keeps watching across an etcd restart, and sees what Go Kratos services write', async () => {
+    const watching = newRegistry('/restart');
+    const seen: ServiceInstance[][] = [];
+    const subscription = watching.watch('greeter').subscribe((list) => seen.push(list));
+    await waitFor(async () => seen.length > 0, 5_000, 'the first list');
+    await etcd.stop();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await etcd.start();
+    await putKey(
+      etcd.url,
+      '/restart/greeter/go-1',
+      '{"id":"go-1","name":"greeter","version":"v2","metadata":null,"endpoints":["grpc://10.0.0.1:9000"]}',
+    );
+    await waitFor(
+      async () => ids(seen.at(-1)).join() === 'go-1',
+      5_000,
+      'the Go instance is seen after the restart',
+    );
+    expect(seen.at(-1)).toEqual([
+      { id: 'go-1', name: 'greeter', version: 'v2', metadata: {}, endpoints: ['grpc://10.0.0.1:9000'] },
+    ]);
+    subscription.unsubscribe();
+  });
+
+  it('close() completes the watches of the registry', async () => {
+    const registry = newRegistry();
+    let completed = false;
+    registry.watch('greeter').subscribe({ complete: () => (completed = true) });
+    await registry.close();
+    expect(completed).toBe(true);
+  });
+});

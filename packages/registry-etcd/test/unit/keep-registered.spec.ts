@@ -1,0 +1,119 @@
+import { describe, expect, it } from '@jest/globals';
+import { throwError, type Observable } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { keepRegistered, type KeptLease } from '../../src/index.js';
+import { FakeLease, scriptedGrantor } from '../support/fake-lease.js';
+import { RecordingLogger } from '../support/recording-logger.js';
+
+const key = '/microservices/greeter/1';
+const backoff = { initial: 100, max: 1_000, jitter: 0 };
+const newScheduler = (): TestScheduler =>
+  new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+
+describe('keepRegistered', () => {
+  it('the first failed attempt is not retried, so register fails and the app rolls back', () => {
+    newScheduler().run(({ cold, expectObservable, flush }) => {
+      const logger = new RecordingLogger();
+      const grantor = scriptedGrantor([() => cold<KeptLease>('-----#', {}, new Error('ECONNREFUSED'))]);
+      expectObservable(keepRegistered(grantor.grant, { key, logger, backoff })).toBe(
+        '-----#',
+        {},
+        new Error('ECONNREFUSED'),
+      );
+      flush();
+      expect(grantor.subscriptions()).toBe(1);
+      expect(logger.lines).toEqual([]);
+    });
+  });
+
+  it('a lost lease is re-granted at once and the key put on the new lease; both are logged', () => {
+    newScheduler().run(({ cold, expectObservable, flush }) => {
+      const logger = new RecordingLogger();
+      const first = new FakeLease('L1', cold('---x|', { x: new Error('lease revoked') }));
+      const second = new FakeLease('L2');
+      const grantor = scriptedGrantor([() => cold('-a', { a: first }), () => cold('-b', { b: second })]);
+      expectObservable(keepRegistered(grantor.grant, { key, logger, backoff }), '^ 100ms !').toBe('-a---b', {
+        a: first,
+        b: second,
+      });
+      flush();
+      expect(grantor.subscriptions()).toBe(2);
+      expect(logger.messages('warn')).toEqual([
+        `Lease L1 of "${key}" was lost (lease revoked); re-registering: attempt 1 in 0 ms`,
+      ]);
+      expect(logger.messages('info')).toEqual([
+        `"${key}" is registered again, on lease L2, after 1 attempt(s) in 1 ms`,
+      ]);
+    });
+  });
+
+  it('never gives up: retries forever with capped backoff while etcd is down, then recovers', () => {
+    newScheduler().run(({ cold, flush }) => {
+      const logger = new RecordingLogger();
+      const first = new FakeLease('L1', cold('-x', { x: new Error('keepalive failed') }));
+      const failures = Array.from(
+        { length: 200 },
+        () => () => cold<KeptLease>('-#', {}, new Error('UNAVAILABLE')),
+      );
+      const recovered = new FakeLease('L2');
+      const grantor = scriptedGrantor([
+        () => cold('a', { a: first }),
+        ...failures,
+        () => cold('b', { b: recovered }),
+      ]);
+      const seen: KeptLease[] = [];
+      let ended = false;
+      keepRegistered(grantor.grant, { key, logger, backoff }).subscribe({
+        next: (lease) => seen.push(lease),
+        error: () => (ended = true),
+        complete: () => (ended = true),
+      });
+      flush();
+      expect(ended).toBe(false);
+      expect(seen).toEqual([first, recovered]);
+      expect(grantor.subscriptions()).toBe(202);
+      // One loss, 200 failed attempts, each logged with what comes next; then the recovery.
+      const warnings = logger.messages('warn');
+      expect(warnings).toHaveLength(201);
+      expect(warnings[200]).toBe(`Re-registering "${key}" failed (UNAVAILABLE); attempt 201 in 1000 ms`);
+      expect(logger.messages('info')[0]).toMatch(
+        `"${key}" is registered again, on lease L2, after 201 attempt(s)`,
+      );
+    });
+  });
+
+  it('spaces the attempts by capped exponential backoff', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, flush }) => {
+      const logger = new RecordingLogger();
+      const lease = new FakeLease('L1', cold('x', { x: 'lost' }));
+      const frames: number[] = [];
+      let attempt = 0;
+      const grant = (): Observable<KeptLease> => {
+        frames.push(scheduler.now());
+        attempt += 1;
+        return attempt === 1 ? cold('a', { a: lease }) : throwError(() => new Error('down'));
+      };
+      const subscription = keepRegistered(grant, { key, logger, backoff }).subscribe();
+      scheduler.schedule(() => subscription.unsubscribe(), 3_000);
+      flush();
+      // Lost at 0: attempt 1 at once, then 100, 200, 400, 800, 1000 ms apart (capped).
+      expect(frames).toEqual([0, 0, 100, 300, 700, 1_500, 2_500]);
+    });
+  });
+
+  it('unsubscribing releases the lease and stops re-registering', () => {
+    newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const logger = new RecordingLogger();
+      const lost$ = cold('-----x');
+      const lease = new FakeLease('L1', lost$);
+      const attempt = cold('-a', { a: lease });
+      const grantor = scriptedGrantor([() => attempt]);
+      expectObservable(keepRegistered(grantor.grant, { key, logger, backoff }), '^--!').toBe('-a', {
+        a: lease,
+      });
+      expectSubscriptions(attempt.subscriptions).toBe('^--!');
+      expectSubscriptions(lost$.subscriptions).toBe('-^-!');
+    });
+  });
+});
