@@ -1,55 +1,12 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { credentials, loadPackageDefinition, type ServiceClientConstructor } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
+import { Example, type LogLine } from './support/example-process.js';
 
 // The example service as a user runs it: its built entry point in a child process, real sockets
 // on loopback, a real SIGINT. `npm test` builds before jest runs.
-const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const proto = fileURLToPath(new URL('../proto/greeter.proto', import.meta.url));
-
-interface LogLine {
-  msg: string;
-  phase?: string;
-  endpoints?: string[];
-  state?: string;
-}
-
-class Example {
-  readonly logs: LogLine[] = [];
-  readonly child: ChildProcessWithoutNullStreams;
-  readonly exited: Promise<number | null>;
-  #waiting: (() => void)[] = [];
-
-  constructor(env: Record<string, string>) {
-    this.child = spawn(process.execPath, [main], {
-      env: { ...process.env, NODE_OPTIONS: '', HOST: '127.0.0.1', PORT: '0', GRPC_PORT: '0', ...env },
-    });
-    let buffered = '';
-    this.child.stdout.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) this.logs.push(JSON.parse(line) as LogLine);
-      this.#waiting.forEach((wake) => wake());
-    });
-    this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
-  }
-
-  async waitFor(test: (line: LogLine) => boolean, timeoutMs = 15_000): Promise<LogLine> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.logs.find(test);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no such log line; got ${JSON.stringify(this.logs)}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 100);
-        this.#waiting.push(() => (clearTimeout(timer), resolve()));
-      });
-    }
-  }
-}
 
 const started: Example[] = [];
 afterEach(() => started.splice(0).forEach((e) => e.child.exitCode === null && e.child.kill('SIGKILL')));
