@@ -10,6 +10,8 @@ type Scenario = {
 const SCENARIOS: readonly Scenario[] = [
   { title: 'core: slow starts', load: () => import('./core-slow-start.js') },
   { title: 'core: many servers', load: () => import('./core-many-servers.js') },
+  { title: 'http: throughput', load: () => import('./http-throughput.js') },
+  { title: 'http: SIGTERM under load', load: () => import('./http-sigterm.js') },
   { title: 'http: cold start', load: () => import('./cold-start.js') },
 ];
 

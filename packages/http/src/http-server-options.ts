@@ -1,0 +1,59 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerOptions as TlsServerOptions } from 'node:https';
+
+/**
+ * Any Node request listener: a plain function, an Express 5 app, Koa's `app.callback()`.
+ * Bind it as a method of a container service (an arrow property keeps `this`) to inject `APP_INFO`.
+ */
+export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** Where the probes answer. Each path is matched exactly (a query string is ignored), GET and HEAD only. */
+export interface HealthOptions {
+  /** Liveness: 200 while the process is alive and the app not stopped. Default `/livez`. */
+  readonly livePath?: string | undefined;
+  /** Readiness: 200 only while the kernel is `running`, 503 from the first instant of `stopping`. Default `/readyz`. */
+  readonly readyPath?: string | undefined;
+}
+
+/**
+ * What `new HttpServer(options)` takes. Only `handler` is required. Every duration is in milliseconds.
+ *
+ * @example
+ * new HttpServer({ handler: app, port: 8080, health: { readyPath: '/ready' } });
+ */
+export interface HttpServerOptions {
+  /** The request listener every request goes to, after the probes. */
+  readonly handler: HttpHandler;
+  /** Port to listen on; 0 lets the OS choose (`endpoint()` reports the real one). Default 8000. */
+  readonly port?: number | undefined;
+  /** Address to bind. Default `'0.0.0.0'` (every IPv4 interface). */
+  readonly host?: string | undefined;
+  /** Used in logs and errors when the server is not decorated with `@Server({ name })`. Default `'http'`. */
+  readonly name?: string | undefined;
+  /** `node:https` options (`key`, `cert` …): serve HTTPS, and `endpoint()` says `https`. */
+  readonly tls?: TlsServerOptions | undefined;
+  /** Probe paths, or `false` to answer no probe. Default `{ livePath: '/livez', readyPath: '/readyz' }`. */
+  readonly health?: HealthOptions | false | undefined;
+  /**
+   * How long an idle keep-alive socket stays open while the server runs (Node's default is 5000).
+   * Default 65000: longer than the idle timeout of common load balancers (60 s), so that the
+   * balancer, not this server, closes idle connections. It never delays `stop()`.
+   */
+  readonly keepAliveTimeout?: number | undefined;
+  /** How long a client may take to send the request headers; 0 disables. Default 60000 (Node's). */
+  readonly headersTimeout?: number | undefined;
+  /** How long a client may take to send the whole request; 0 disables. Default 300000 (Node's). */
+  readonly requestTimeout?: number | undefined;
+}
+
+/** The defaults of every `HttpServerOptions` that has one. */
+export const HTTP_SERVER_DEFAULTS = Object.freeze({
+  port: 8000,
+  host: '0.0.0.0',
+  name: 'http',
+  livePath: '/livez',
+  readyPath: '/readyz',
+  keepAliveTimeout: 65_000,
+  headersTimeout: 60_000,
+  requestTimeout: 300_000,
+});

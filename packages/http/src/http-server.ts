@@ -1,0 +1,191 @@
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { networkInterfaces } from 'node:os';
+import { KratosError, type KernelView, type TransportServer } from '@kratos-ts/core';
+import { drainServer } from './drain-server.js';
+import { endpointHost } from './endpoint-host.js';
+import { HttpErrorCode } from './http-error-codes.js';
+import type { HttpServerOptions } from './http-server-options.js';
+import { listen } from './listen.js';
+import { listenError } from './listen-error.js';
+import { Probes } from './probes.js';
+import { resolveHttpServerOptions, type ResolvedHttpServerOptions } from './resolve-http-server-options.js';
+import type { ServerPhase } from './server-phase.js';
+import { SocketTracker } from './socket-tracker.js';
+
+/**
+ * An HTTP(S) `TransportServer`: serves any `(req, res)` listener, answers `/livez` and `/readyz`
+ * from the kernel's lifecycle state, and stops without dropping a request that reached it.
+ *
+ * - `start(signal)` resolves once listening; a bind failure rejects with a `KRATOS_HTTP_*` error
+ *   naming host and port.
+ * - `stop(signal)` stops listening, closes idle keep-alive sockets, lets in-flight requests finish
+ *   (answered with `Connection: close`), closes each socket once its response ends, and destroys
+ *   what is left when `signal` aborts (`stopTimeout`). See docs/http.md.
+ *
+ * @example
+ * // A library-style binding …
+ * container.bind(SERVER).toDynamicValue((ctx) => new HttpServer({ handler: ctx.get(Api).handle }));
+ * // … or a decorated subclass.
+ * \@Server()
+ * class ApiServer extends HttpServer {
+ *   constructor(@inject(Api) api: Api) {
+ *     super({ handler: api.handle, port: 8080 });
+ *   }
+ * }
+ */
+export class HttpServer implements TransportServer {
+  /** Used in logs and errors when the server is not decorated with `@Server({ name })`. */
+  readonly name: string;
+  readonly #options: ResolvedHttpServerOptions;
+  readonly #probes: Probes;
+  #phase: ServerPhase = 'idle';
+  #server: Server | undefined;
+  #tracker: SocketTracker | undefined;
+  #starting: { readonly done: Promise<void>; readonly abort: AbortController } | undefined;
+  #stopping: { readonly done: Promise<void>; readonly force: AbortController } | undefined;
+
+  /** Checks the options at once: invalid ones throw a `KRATOS_HTTP_INVALID_OPTIONS` error listing each problem. */
+  constructor(options: HttpServerOptions) {
+    this.#options = resolveHttpServerOptions(options);
+    this.name = this.#options.name;
+    this.#probes = new Probes(this.#options.health);
+  }
+
+  /** Where the server is in its own lifecycle. */
+  get phase(): ServerPhase {
+    return this.#phase;
+  }
+
+  /** Called by the kernel before `start`: the probes follow its `state$` from then on. */
+  attachKernel(kernel: KernelView): void {
+    this.#probes.watch(kernel.state$);
+  }
+
+  /**
+   * Listens on `host:port` and resolves on `listening`. Rejects with `KRATOS_HTTP_ADDRESS_IN_USE`,
+   * `KRATOS_HTTP_PERMISSION_DENIED` or `KRATOS_HTTP_LISTEN_FAILED` when it cannot bind, and with
+   * `signal.reason` when `signal` aborts first. A stopped server may be started again.
+   */
+  start(signal: AbortSignal): Promise<void> {
+    if (this.#phase !== 'idle' && this.#phase !== 'stopped') {
+      return Promise.reject(
+        new KratosError(
+          HttpErrorCode.AlreadyStarted,
+          `HTTP server "${this.name}" cannot start: it is ${this.#phase} on ${this.#address()}. Call stop() and await it before starting it again.`,
+        ),
+      );
+    }
+    const abort = new AbortController();
+    const done = this.#start(AbortSignal.any([signal, abort.signal]));
+    this.#starting = { done, abort };
+    return done;
+  }
+
+  /**
+   * Graceful stop; see the class comment. Resolves when every socket is closed: within
+   * `IDLE_CLOSE_GRACE_MS` when nothing is in flight, and at the latest right after `signal`
+   * aborts. Calls made while a stop runs share it, and the first of their signals to abort
+   * finishes it forcibly. On a server that is not listening it resolves at once.
+   */
+  stop(signal: AbortSignal): Promise<void> {
+    if (!this.#stopping) {
+      const force = new AbortController();
+      const done = this.#stop(force.signal).finally(() => (this.#stopping = undefined));
+      this.#stopping = { done, force };
+    }
+    const { done, force } = this.#stopping;
+    if (signal.aborted) {
+      force.abort(signal.reason);
+      return done;
+    }
+    const onAbort = (): void => force.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    return done.finally(() => signal.removeEventListener('abort', onAbort));
+  }
+
+  /**
+   * The URL to register: `http://IP:PORT` (`https` with TLS) with the port actually bound. A server
+   * bound to `0.0.0.0` or `::` reports this host's first non-internal IPv4 address (`127.0.0.1`
+   * when there is none). Throws `KRATOS_HTTP_NOT_LISTENING` when the server is not listening.
+   */
+  endpoint(): string {
+    const address = this.#server?.address();
+    if (this.#phase !== 'listening' || !address || typeof address === 'string') {
+      throw new KratosError(
+        HttpErrorCode.NotListening,
+        `HTTP server "${this.name}" has no endpoint: it is ${this.#phase}, not listening. Ask endpoint() after start() resolved.`,
+      );
+    }
+    const scheme = this.#options.tls ? 'https' : 'http';
+    return `${scheme}://${endpointHost(address.address, networkInterfaces())}:${address.port}`;
+  }
+
+  async #start(signal: AbortSignal): Promise<void> {
+    const { port, host } = this.#options;
+    const tracker = new SocketTracker();
+    const server = this.#createServer(tracker);
+    this.#phase = 'starting';
+    try {
+      await listen(server, port, host, signal);
+    } catch (error) {
+      this.#phase = 'idle';
+      if (signal.aborted && error === signal.reason) throw error;
+      throw listenError(this.name, host, port, error);
+    } finally {
+      this.#starting = undefined;
+    }
+    server.on('error', (error) =>
+      process.emitWarning(`HTTP server "${this.name}" on ${this.#address()}: ${error.message}`, {
+        code: HttpErrorCode.ListenFailed,
+      }),
+    );
+    this.#server = server;
+    this.#tracker = tracker;
+    this.#phase = 'listening';
+  }
+
+  async #stop(signal: AbortSignal): Promise<void> {
+    if (this.#starting) {
+      this.#starting.abort.abort(
+        new DOMException(`HTTP server "${this.name}" was stopped while starting`, 'AbortError'),
+      );
+      await this.#starting.done.catch(() => undefined);
+    }
+    const server = this.#server;
+    const tracker = this.#tracker;
+    if (this.#phase !== 'listening' || !server || !tracker) return;
+    this.#phase = 'draining';
+    try {
+      await drainServer(server, tracker, signal);
+    } finally {
+      this.#phase = 'stopped';
+      this.#server = undefined;
+      this.#tracker = undefined;
+    }
+  }
+
+  #createServer(tracker: SocketTracker): Server {
+    const { tls, headersTimeout, requestTimeout, keepAliveTimeout, handler } = this.#options;
+    const probes = this.#probes;
+    const server: Server = tls
+      ? createHttpsServer({ ...tls, headersTimeout, requestTimeout })
+      : createHttpServer({ headersTimeout, requestTimeout });
+    server.keepAliveTimeout = keepAliveTimeout;
+    server.on('connection', tracker.track);
+    if (tls) server.on('secureConnection', tracker.track);
+    server.on('request', (req, res) => {
+      tracker.onRequest(req, res);
+      if (probes.answer(req, res, this.#phase)) return;
+      handler(req, res);
+    });
+    return server;
+  }
+
+  #address(): string {
+    const address = this.#server?.address();
+    if (address && typeof address === 'object') return `${address.address}:${address.port}`;
+    const { host, port } = this.#options;
+    return `${host}:${port}`;
+  }
+}

@@ -1,0 +1,14 @@
+// The public surface of @kratos-ts/http. Named exports only; types as `export type`.
+
+export { HttpServer } from './http-server.js';
+export { IDLE_CLOSE_GRACE_MS } from './drain-server.js';
+export {
+  HTTP_SERVER_DEFAULTS,
+  type HealthOptions,
+  type HttpHandler,
+  type HttpServerOptions,
+} from './http-server-options.js';
+export { HttpErrorCode } from './http-error-codes.js';
+export { endpointHost, type NetworkInterfaces } from './endpoint-host.js';
+export { probeVerdict, type ProbeVerdict } from './probe-verdict.js';
+export type { ServerPhase } from './server-phase.js';

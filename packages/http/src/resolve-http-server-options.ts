@@ -1,0 +1,136 @@
+import type { ServerOptions as TlsServerOptions } from 'node:https';
+import { KratosError } from '@kratos-ts/core';
+import { HttpErrorCode } from './http-error-codes.js';
+import { HTTP_SERVER_DEFAULTS, type HttpHandler, type HttpServerOptions } from './http-server-options.js';
+
+/** Both probe paths, resolved. */
+export interface ProbePaths {
+  readonly livePath: string;
+  readonly readyPath: string;
+}
+
+/** `HttpServerOptions` with every default applied. */
+export interface ResolvedHttpServerOptions {
+  readonly handler: HttpHandler;
+  readonly port: number;
+  readonly host: string;
+  readonly name: string;
+  readonly tls: TlsServerOptions | undefined;
+  readonly health: ProbePaths | false;
+  readonly keepAliveTimeout: number;
+  readonly headersTimeout: number;
+  readonly requestTimeout: number;
+}
+
+const KNOWN_OPTIONS = new Set([
+  'handler',
+  'port',
+  'host',
+  'name',
+  'tls',
+  'health',
+  'keepAliveTimeout',
+  'headersTimeout',
+  'requestTimeout',
+]);
+const TIMEOUTS = ['keepAliveTimeout', 'headersTimeout', 'requestTimeout'] as const;
+
+/**
+ * Checks the options and applies the defaults. Every problem is reported at once, in one
+ * `KRATOS_HTTP_INVALID_OPTIONS` error naming the server.
+ */
+export function resolveHttpServerOptions(options: HttpServerOptions): ResolvedHttpServerOptions {
+  const isObject = typeof options === 'object' && options !== null;
+  const raw = (isObject ? options : {}) as Record<string, unknown>;
+  const problems: string[] = [];
+  const name = raw.name ?? HTTP_SERVER_DEFAULTS.name;
+  const port = raw.port ?? HTTP_SERVER_DEFAULTS.port;
+  const host = raw.host ?? HTTP_SERVER_DEFAULTS.host;
+
+  if (!isObject) problems.push('options must be an object such as { handler: app }');
+  for (const key of Object.keys(raw)) {
+    if (!KNOWN_OPTIONS.has(key)) problems.push(`unknown option "${key}": remove it or check its spelling`);
+  }
+  if (typeof raw.handler !== 'function') {
+    problems.push(
+      `handler must be a (req, res) listener such as an Express app or Koa's app.callback(), got ${show(raw.handler)}`,
+    );
+  }
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65_535) {
+    problems.push(`port must be an integer from 0 to 65535 (0 lets the OS choose), got ${show(port)}`);
+  }
+  if (typeof host !== 'string' || host === '') {
+    problems.push(`host must be a non-empty address such as '0.0.0.0' or '127.0.0.1', got ${show(host)}`);
+  }
+  if (typeof name !== 'string' || name === '') problems.push('name must be a non-empty string');
+  if (raw.tls !== undefined && (typeof raw.tls !== 'object' || raw.tls === null)) {
+    problems.push('tls must be node:https server options such as { key, cert }');
+  }
+  const timeouts: Record<(typeof TIMEOUTS)[number], number> = {
+    keepAliveTimeout: HTTP_SERVER_DEFAULTS.keepAliveTimeout,
+    headersTimeout: HTTP_SERVER_DEFAULTS.headersTimeout,
+    requestTimeout: HTTP_SERVER_DEFAULTS.requestTimeout,
+  };
+  for (const key of TIMEOUTS) {
+    const value = raw[key] ?? HTTP_SERVER_DEFAULTS[key];
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      problems.push(`${key} must be a finite number of milliseconds >= 0, got ${show(value)}`);
+    } else timeouts[key] = value;
+  }
+  if (timeouts.requestTimeout > 0 && timeouts.headersTimeout > timeouts.requestTimeout) {
+    problems.push(
+      `headersTimeout (${timeouts.headersTimeout}) must not exceed requestTimeout (${timeouts.requestTimeout})`,
+    );
+  }
+  const health = resolveHealth(raw.health, problems);
+
+  if (problems.length > 0) {
+    throw new KratosError(
+      HttpErrorCode.InvalidOptions,
+      `HttpServer ${show(name)} was given invalid options:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+      { errors: problems.map((problem) => new Error(problem)) },
+    );
+  }
+  return {
+    handler: raw.handler as HttpHandler,
+    port: port as number,
+    host: host as string,
+    name: name as string,
+    tls: raw.tls as TlsServerOptions | undefined,
+    health,
+    ...timeouts,
+  };
+}
+
+function resolveHealth(health: unknown, problems: string[]): ProbePaths | false {
+  if (health === false) return false;
+  const defaults = { livePath: HTTP_SERVER_DEFAULTS.livePath, readyPath: HTTP_SERVER_DEFAULTS.readyPath };
+  if (health === undefined) return defaults;
+  if (typeof health !== 'object' || health === null) {
+    problems.push('health must be { livePath?, readyPath? }, or false to answer no probe');
+    return defaults;
+  }
+  const given = health as Record<string, unknown>;
+  const paths = {
+    livePath: given.livePath ?? defaults.livePath,
+    readyPath: given.readyPath ?? defaults.readyPath,
+  };
+  for (const [key, path] of Object.entries(paths)) {
+    if (typeof path !== 'string' || !/^\/[^?#\s]*$/.test(path)) {
+      problems.push(`health.${key} must be a path such as '/livez' (no query string), got ${show(path)}`);
+    }
+  }
+  if (paths.livePath === paths.readyPath) {
+    problems.push(
+      `health.livePath and health.readyPath are both ${show(paths.livePath)}: give each its own path`,
+    );
+  }
+  return paths as ProbePaths;
+}
+
+/** A value as a message shows it: strings quoted, numbers as they are, anything else by its type. */
+function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return value === null ? 'null' : typeof value;
+}

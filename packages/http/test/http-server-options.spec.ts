@@ -1,0 +1,72 @@
+import { describe, expect, it } from '@jest/globals';
+import { isKratosError, type KratosError } from '@kratos-ts/core';
+import { HTTP_SERVER_DEFAULTS, HttpServer, type HttpServerOptions } from '../src/index.js';
+
+const handler = (): void => undefined;
+
+function invalid(options: unknown): KratosError {
+  try {
+    new HttpServer(options as HttpServerOptions);
+  } catch (error) {
+    if (isKratosError(error)) return error;
+    throw error;
+  }
+  throw new Error('the options were accepted');
+}
+
+describe('HttpServer options', () => {
+  it('needs only a handler; defaults are port 8000, host 0.0.0.0, name http, /livez and /readyz', () => {
+    const server = new HttpServer({ handler });
+    expect(server.name).toBe('http');
+    expect(server.phase).toBe('idle');
+    expect(HTTP_SERVER_DEFAULTS).toMatchObject({
+      port: 8000,
+      host: '0.0.0.0',
+      livePath: '/livez',
+      readyPath: '/readyz',
+      keepAliveTimeout: 65_000,
+    });
+  });
+
+  it('rejects every problem at once with KRATOS_HTTP_INVALID_OPTIONS, naming the server', () => {
+    const error = invalid({
+      name: 'api',
+      handler: 'not a function',
+      port: 70_000,
+      host: '',
+      keepAliveTimout: 1,
+      requestTimeout: -1,
+      health: { livePath: 'livez', readyPath: '/readyz' },
+    });
+    expect(error.code).toBe('KRATOS_HTTP_INVALID_OPTIONS');
+    expect(error.message).toContain('HttpServer "api" was given invalid options');
+    expect(error.message).toContain('handler must be a (req, res) listener');
+    expect(error.message).toContain('port must be an integer from 0 to 65535');
+    expect(error.message).toContain('host must be a non-empty address');
+    expect(error.message).toContain('unknown option "keepAliveTimout"');
+    expect(error.message).toContain('requestTimeout must be a finite number');
+    expect(error.message).toContain('health.livePath must be a path');
+    expect(error.errors).toHaveLength(6);
+  });
+
+  it('rejects a headersTimeout longer than requestTimeout, and twice the same probe path', () => {
+    const error = invalid({
+      handler,
+      headersTimeout: 10_000,
+      requestTimeout: 5_000,
+      health: { livePath: '/health', readyPath: '/health' },
+    });
+    expect(error.message).toContain('headersTimeout (10000) must not exceed requestTimeout (5000)');
+    expect(error.message).toContain('give each its own path');
+  });
+
+  it('rejects options that are not an object', () => {
+    expect(invalid(undefined).message).toContain('options must be an object');
+  });
+
+  it('accepts health: false and a zero timeout (disabled, as in Node)', () => {
+    expect(
+      () => new HttpServer({ handler, health: false, requestTimeout: 0, headersTimeout: 0 }),
+    ).not.toThrow();
+  });
+});

@@ -1,0 +1,28 @@
+import { describe, expect, it } from '@jest/globals';
+import { fileURLToPath } from 'node:url';
+import { sigtermUnderLoad } from './support/sigterm-under-load.js';
+
+const fixture = fileURLToPath(new URL('./fixtures/sigterm-server.mjs', import.meta.url));
+const drainDelay = 300;
+const handlerMs = 50;
+/** Process exit, the kernel's stop phases and a loaded test machine; far below stopTimeout (5 s). */
+const marginMs = 250;
+
+describe('SIGTERM under load (child process, built dist)', () => {
+  it('every request that reached the handler gets a complete 200; the process exits 0 within drainDelay + 50 ms + a margin', async () => {
+    const run = await sigtermUnderLoad({ fixture, clients: 64, loadMs: 400, drainDelay });
+
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(0);
+    expect(run.shutdownMs).toBeGreaterThanOrEqual(drainDelay);
+    expect(run.shutdownMs).toBeLessThan(drainDelay + handlerMs + marginMs);
+
+    const lost = [...run.handled].filter((id) => run.outcomes.get(id) !== 'ok');
+    expect(lost).toEqual([]);
+    const completed = [...run.outcomes].filter(([, outcome]) => outcome === 'ok').map(([id]) => id);
+    expect(completed.every((id) => run.handled.has(id))).toBe(true);
+    expect(completed.length).toBe(run.handled.size);
+    expect(run.handled.size).toBeGreaterThan(64 * 5);
+    expect(run.completedAfterSigterm).toBeGreaterThan(0);
+  });
+});
