@@ -37,4 +37,5 @@ export type { ServerDeclaration } from './kernel/validate-setup.js';
 
 export { createKratosModule, kratosModule, type KratosModuleConfig } from './module/kratos-module.js';
 export { InMemoryRegistry } from './registry/in-memory-registry.js';
+export { endpointHost, type NetworkInterfaces } from './endpoints/endpoint-host.js';
 export { silentLogger } from './logging/silent-logger.js';

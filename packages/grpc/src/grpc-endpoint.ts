@@ -1,5 +1,6 @@
 import type { NetworkInterfaceInfo } from 'node:os';
-import { endpointHost, hostPort } from './endpoint-host.js';
+import { endpointHost } from '@kratos-ts/core';
+import { hostPort } from './host-port.js';
 
 /**
  * The endpoint a gRPC server registers: `grpc://IP:PORT`, or `grpcs://IP:PORT` when `secure` (TLS).

@@ -4,7 +4,7 @@ import { ReflectionService } from '@grpc/reflection';
 import { KratosError, type KernelView, type LifecycleState, type TransportServer } from '@kratos-ts/core';
 import { networkInterfaces } from 'node:os';
 import type { Subscription } from 'rxjs';
-import { hostPort } from './endpoint-host.js';
+import { hostPort } from './host-port.js';
 import { grpcEndpoint } from './grpc-endpoint.js';
 import { GrpcErrorCode } from './grpc-error-codes.js';
 import {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { NetworkInterfaceInfo } from 'node:os';
-import { endpointHost, grpcEndpoint, hostPort } from '../src/index.js';
+import { grpcEndpoint, hostPort } from '../src/index.js';
 
 function ipv4(address: string, internal = false): NetworkInterfaceInfo {
   return { address, netmask: '255.0.0.0', family: 'IPv4', mac: '00:00:00:00:00:00', internal, cidr: null };
@@ -23,28 +23,6 @@ const machine = {
   eth0: [ipv6('fe80::1'), ipv4('10.0.0.5')],
   eth1: [ipv4('192.168.1.7')],
 };
-
-describe('endpointHost', () => {
-  it.each(['0.0.0.0', '::', '[::]', ''])(
-    'replaces the wildcard %j by the first non-internal IPv4',
-    (host) => {
-      expect(endpointHost(host, machine)).toBe('10.0.0.5');
-    },
-  );
-
-  it('falls back to 127.0.0.1 when the machine has only internal or IPv6 addresses', () => {
-    expect(endpointHost('0.0.0.0', { lo: machine.lo, eth0: [ipv6('fe80::1')], down: undefined })).toBe(
-      '127.0.0.1',
-    );
-    expect(endpointHost('::', {})).toBe('127.0.0.1');
-  });
-
-  it('keeps a host that is not a wildcard', () => {
-    expect(endpointHost('127.0.0.1', machine)).toBe('127.0.0.1');
-    expect(endpointHost('grpc.internal', machine)).toBe('grpc.internal');
-    expect(endpointHost('::1', machine)).toBe('::1');
-  });
-});
 
 describe('hostPort', () => {
   it('brackets IPv6 literals only', () => {

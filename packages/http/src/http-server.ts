@@ -1,9 +1,8 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { networkInterfaces } from 'node:os';
-import { KratosError, type KernelView, type TransportServer } from '@kratos-ts/core';
+import { endpointHost, KratosError, type KernelView, type TransportServer } from '@kratos-ts/core';
 import { drainServer } from './drain-server.js';
-import { endpointHost } from './endpoint-host.js';
 import { HttpErrorCode } from './http-error-codes.js';
 import type { HttpServerOptions } from './http-server-options.js';
 import { listen } from './listen.js';

@@ -9,6 +9,5 @@ export {
   type HttpServerOptions,
 } from './http-server-options.js';
 export { HttpErrorCode } from './http-error-codes.js';
-export { endpointHost, type NetworkInterfaces } from './endpoint-host.js';
 export { probeVerdict, type ProbeVerdict } from './probe-verdict.js';
 export type { ServerPhase } from './server-phase.js';

@@ -21,7 +21,11 @@ describe('guardedStep', () => {
     const s = scheduler();
     let signal: AbortSignal | undefined;
     s.run(({ expectObservable }) => {
-      const step = guardedStep((sig) => ((signal = sig), NEVER), { timeout: 100, grace: 1_000, scheduler: s });
+      const step = guardedStep((sig) => ((signal = sig), NEVER), {
+        timeout: 100,
+        grace: 1_000,
+        scheduler: s,
+      });
       expectObservable(step).toBe('1100ms (o|)', {
         o: { settled: 'unsettled', timedOut: true, aborted: false, durationMs: 1_100 },
       });

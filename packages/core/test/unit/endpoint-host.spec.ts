@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { NetworkInterfaceInfo } from 'node:os';
-import { endpointHost, type NetworkInterfaces } from '../src/index.js';
+import { endpointHost, type NetworkInterfaces } from '../../src/index.js';
 
 function nic(address: string, family: 'IPv4' | 'IPv6', internal: boolean): NetworkInterfaceInfo {
   const common = { address, netmask: '', mac: '00:00:00:00:00:00', internal, cidr: null };
@@ -20,6 +20,7 @@ describe('endpointHost', () => {
 
   it('turns :: into the first non-internal IPv4 address too', () => {
     expect(endpointHost('::', host)).toBe('10.0.0.5');
+    expect(endpointHost('[::]', host)).toBe('10.0.0.5');
   });
 
   it('falls back to 127.0.0.1 when there is no non-internal IPv4 address', () => {
@@ -37,5 +38,6 @@ describe('endpointHost', () => {
   it('puts brackets around a specific IPv6 address', () => {
     expect(endpointHost('::1', host)).toBe('[::1]');
     expect(endpointHost('fe80::1', host)).toBe('[fe80::1]');
+    expect(endpointHost('[::1]', host)).toBe('[::1]');
   });
 });
