@@ -5,7 +5,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BenchFigure } from './bench-figure.js';
 
-const FIXTURE = fileURLToPath(new URL('../fixtures/sigterm-server.mjs', import.meta.url));
+// The same app the http package's SIGTERM test runs, so bench and test measure one thing.
+const FIXTURE = fileURLToPath(new URL('../../http/test/fixtures/sigterm-server.mjs', import.meta.url));
 const CLIENTS = 64;
 const HANDLER_MS = 50;
 const DRAIN_DELAY = 300;
@@ -32,7 +33,7 @@ interface Round {
 }
 
 /**
- * (b) SIGTERM under load: the kratos app in `fixtures/sigterm-server.mjs` (one HttpServer whose
+ * (b) SIGTERM under load: the kratos app in `packages/http/test/fixtures/sigterm-server.mjs` (one HttpServer whose
  * handler takes 50 ms, drainDelay 300 ms) is loaded by 64 keep-alive clients from this process;
  * SIGTERM comes after 1 s. Counts every request (accepted, completed, reset) and the time from
  * SIGTERM to the process's exit, over 3 rounds. Targets: 0 resets, every accepted request
