@@ -27,7 +27,8 @@ export interface ExampleApp {
 /**
  * Builds the greeter: an HTTP server (Express router) and, unless disabled, a gRPC server, both
  * answering from the same `Greeter`; registered in etcd when `etcdEndpoints` is set, else in memory.
- * gRPC and etcd are imported only when used, so an HTTP-only start pays for neither.
+ * gRPC and etcd are imported only when used, so an HTTP-only start pays for neither (the bundle
+ * keeps `./grpc-greeter.js` external for that reason).
  */
 export async function createExampleApp(
   config: ExampleConfig,

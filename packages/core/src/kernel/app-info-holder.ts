@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { AppInfo } from '../contracts/app-info.js';
 import type { KratosOptions } from '../contracts/kratos-options.js';
 
@@ -14,7 +13,8 @@ export class AppInfoHolder implements AppInfo {
   #endpoints: readonly string[] = Object.freeze([]);
 
   constructor(options: Pick<KratosOptions, 'id' | 'name' | 'version' | 'metadata'>) {
-    this.id = options.id ?? randomUUID();
+    // The global Web Crypto: no node:crypto import on the start-up path.
+    this.id = options.id ?? globalThis.crypto.randomUUID();
     this.name = options.name ?? '';
     this.version = options.version ?? '';
     this.metadata = Object.freeze({ ...(options.metadata ?? {}) });
