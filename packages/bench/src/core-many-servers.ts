@@ -1,7 +1,7 @@
 import { LifecycleKernel, type TransportServer } from '@kratos-ts/core';
 import type { BenchFigure } from './bench-figure.js';
 import { containerWith, running } from './kernel-fixture.js';
-import { median, timed } from './measure.js';
+import { medians, timed } from './measure.js';
 
 const SIZES = [500, 1_000, 2_000, 4_000];
 const TARGET_US = 50;
@@ -23,25 +23,26 @@ export async function run(): Promise<BenchFigure[]> {
   const figures: BenchFigure[] = [];
   const perServer = new Map<number, number>();
   for (const size of SIZES) {
-    const baseline = await median(7, () =>
-      timed(async () => {
-        const servers = noOpServers(size);
-        const signal = new AbortController().signal;
-        await Promise.all(servers.map((server) => server.start(signal)));
-        await Promise.all(servers.map((server) => server.stop(signal)));
-      }),
-    );
-    const kernel = await median(7, async () => {
-      // Binding is the user's code; resolution (container.get) is the kernel's and is timed.
-      const container = containerWith(noOpServers(size));
-      return timed(async () => {
-        const app = container.get(LifecycleKernel);
-        const settled = app.run();
-        await running(app);
-        await app.stop();
-        await settled;
-      });
-    });
+    const [baseline = Number.NaN, kernel = Number.NaN] = await medians(7, [
+      () =>
+        timed(async () => {
+          const servers = noOpServers(size);
+          const signal = new AbortController().signal;
+          await Promise.all(servers.map((server) => server.start(signal)));
+          await Promise.all(servers.map((server) => server.stop(signal)));
+        }),
+      async () => {
+        // Binding is the user's code; resolution (container.get) is the kernel's and is timed.
+        const container = containerWith(noOpServers(size));
+        return timed(async () => {
+          const app = container.get(LifecycleKernel);
+          const settled = app.run();
+          await running(app);
+          await app.stop();
+          await settled;
+        });
+      },
+    ]);
     const us = (kernel * 1_000) / size;
     perServer.set(size, us);
     figures.push({

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { TransportServer } from '@kratos-ts/core';
 import type { BenchFigure } from './bench-figure.js';
 import { kernelWith, running } from './kernel-fixture.js';
-import { median, timed } from './measure.js';
+import { medians, timed } from './measure.js';
 
 const SERVERS = 200;
 const START_MS = 50;
@@ -21,19 +21,19 @@ function slowServers(): TransportServer[] {
  * hand-written Promise.all over the same servers in the same process. Target ≤ 1.05×.
  */
 export async function run(): Promise<BenchFigure[]> {
-  const baseline = await median(15, () =>
-    timed(() => Promise.all(slowServers().map((server) => server.start(new AbortController().signal)))),
-  );
-  const kernel = await median(15, async () => {
-    const app = kernelWith(slowServers());
-    const startedAt = performance.now();
-    const settled = app.run();
-    await running(app);
-    const toRunning = performance.now() - startedAt;
-    await app.stop();
-    await settled;
-    return toRunning;
-  });
+  const [baseline = Number.NaN, kernel = Number.NaN] = await medians(31, [
+    () => timed(() => Promise.all(slowServers().map((server) => server.start(new AbortController().signal)))),
+    async () => {
+      const app = kernelWith(slowServers());
+      const startedAt = performance.now();
+      const settled = app.run();
+      await running(app);
+      const toRunning = performance.now() - startedAt;
+      await app.stop();
+      await settled;
+      return toRunning;
+    },
+  ]);
   return [
     {
       name: `${SERVERS} servers × ${START_MS} ms start, run() → running`,
