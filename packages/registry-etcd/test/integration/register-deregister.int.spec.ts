@@ -1,7 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { ServiceInstance } from '@kratos-ts/core';
-import { EtcdRegistry } from '../../src/index.js';
-import { startEtcd, type EtcdProcess } from '../support/etcd-process.js';
+import { useEtcdSuite } from '../support/etcd-suite.js';
 import { getKey, getPrefix, leaseTtl, putKey } from '../support/etcd-http.js';
 
 const TTL = 2;
@@ -13,34 +12,18 @@ const instance = (id: string, name = 'greeter'): ServiceInstance => ({
   endpoints: [`http://127.0.0.1:${8000 + Number(id.replace(/\D/g, '') || 0)}`],
 });
 
-let etcd: EtcdProcess;
-const registries: EtcdRegistry[] = [];
-const newRegistry = (namespace = '/microservices'): EtcdRegistry => {
-  const registry = new EtcdRegistry({ hosts: [etcd.url], ttl: TTL, namespace });
-  registries.push(registry);
-  return registry;
-};
-
-beforeAll(async () => {
-  etcd = await startEtcd();
-});
-afterEach(async () => {
-  await Promise.all(registries.splice(0).map((registry) => registry.close()));
-});
-afterAll(async () => {
-  await etcd?.dispose();
-});
+const { etcd: currentEtcd, newRegistry } = useEtcdSuite(TTL);
 
 describe('EtcdRegistry against a real etcd: register and deregister', () => {
   it("register stores Kratos' JSON under {namespace}/{name}/{id} on a lease of at most ttl", async () => {
     const registry = newRegistry();
     await registry.register(instance('1'), AbortSignal.timeout(10_000));
-    const stored = await getKey(etcd.url, '/microservices/greeter/1');
+    const stored = await getKey(currentEtcd().url, '/microservices/greeter/1');
     expect(stored?.value).toBe(
       '{"id":"1","name":"greeter","version":"v1.2.0","metadata":{"zone":"eu-1"},"endpoints":["http://127.0.0.1:8001"]}',
     );
     expect(stored?.lease).toMatch(/^[1-9]\d*$/);
-    const { ttl, grantedTtl } = await leaseTtl(etcd.url, stored!.lease!);
+    const { ttl, grantedTtl } = await leaseTtl(currentEtcd().url, stored!.lease!);
     expect(grantedTtl).toBe(TTL);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(TTL);
@@ -50,23 +33,23 @@ describe('EtcdRegistry against a real etcd: register and deregister', () => {
     const registry = newRegistry();
     await registry.register(instance('2'));
     await new Promise((resolve) => setTimeout(resolve, TTL * 1_000 + 1_000));
-    expect(await getKey(etcd.url, '/microservices/greeter/2')).toBeDefined();
+    expect(await getKey(currentEtcd().url, '/microservices/greeter/2')).toBeDefined();
   });
 
   it('deregister revokes the lease, so the key is gone at once', async () => {
     const registry = newRegistry();
     await registry.register(instance('3'));
-    const { lease } = (await getKey(etcd.url, '/microservices/greeter/3'))!;
+    const { lease } = (await getKey(currentEtcd().url, '/microservices/greeter/3'))!;
     await registry.deregister(instance('3'), AbortSignal.timeout(10_000));
-    expect(await getKey(etcd.url, '/microservices/greeter/3')).toBeUndefined();
-    expect((await leaseTtl(etcd.url, lease!)).ttl).toBe(-1);
+    expect(await getKey(currentEtcd().url, '/microservices/greeter/3')).toBeUndefined();
+    expect((await leaseTtl(currentEtcd().url, lease!)).ttl).toBe(-1);
   });
 
   it('concurrent registrations through one registry each get their own lease', async () => {
     const registry = newRegistry('/concurrent');
     const ids = ['c1', 'c2', 'c3', 'c4', 'c5'];
     await Promise.all(ids.map((id) => registry.register(instance(id))));
-    const stored = await getPrefix(etcd.url, '/concurrent/greeter/');
+    const stored = await getPrefix(currentEtcd().url, '/concurrent/greeter/');
     expect(stored.map((kv) => kv.key).sort()).toEqual(ids.map((id) => `/concurrent/greeter/${id}`));
     expect(new Set(stored.map((kv) => kv.lease)).size).toBe(ids.length);
     // Deregistering one leaves the others, and their leases, alone.
@@ -86,12 +69,12 @@ describe('EtcdRegistry against a real etcd: register and deregister', () => {
   it("reads an instance written with the JSON and key layout of Kratos' Go registry", async () => {
     // What Go's json.Marshal(registry.ServiceInstance) writes, nil metadata included.
     await putKey(
-      etcd.url,
+      currentEtcd().url,
       '/microservices/helloworld/go-7f3a',
       '{"id":"go-7f3a","name":"helloworld","version":"v2.7.0","metadata":null,"endpoints":["http://10.0.0.9:8000","grpc://10.0.0.9:9000"]}',
     );
     await putKey(
-      etcd.url,
+      currentEtcd().url,
       '/microservices/helloworld/go-8b1c',
       '{"id":"go-8b1c","name":"helloworld","version":"v2.7.0","metadata":{"cluster":"blue"},"endpoints":["grpc://10.0.0.10:9000"]}',
     );
@@ -118,12 +101,12 @@ describe('EtcdRegistry against a real etcd: register and deregister', () => {
   it('registering the same instance again moves it to a new lease without a gap', async () => {
     const registry = newRegistry('/replace');
     await registry.register(instance('r1'));
-    const before = (await getKey(etcd.url, '/replace/greeter/r1'))!;
+    const before = (await getKey(currentEtcd().url, '/replace/greeter/r1'))!;
     await registry.register({ ...instance('r1'), version: 'v2' });
-    const after = (await getKey(etcd.url, '/replace/greeter/r1'))!;
+    const after = (await getKey(currentEtcd().url, '/replace/greeter/r1'))!;
     expect(after.lease).not.toBe(before.lease);
     expect(JSON.parse(after.value)).toMatchObject({ version: 'v2' });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(await getKey(etcd.url, '/replace/greeter/r1')).toBeDefined();
+    expect(await getKey(currentEtcd().url, '/replace/greeter/r1')).toBeDefined();
   });
 });

@@ -1,7 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { ServiceInstance } from '@kratos-ts/core';
-import { EtcdRegistry } from '../../src/index.js';
-import { startEtcd, type EtcdProcess } from '../support/etcd-process.js';
+import { useEtcdSuite } from '../support/etcd-suite.js';
 import { putKey, waitFor, watcherCount } from '../support/etcd-http.js';
 
 const TTL = 2;
@@ -14,36 +13,24 @@ const instance = (id: string, name = 'greeter'): ServiceInstance => ({
 });
 const ids = (list: ServiceInstance[] | undefined): string[] => (list ?? []).map((i) => i.id).sort();
 
-let etcd: EtcdProcess;
-const registries: EtcdRegistry[] = [];
-/** A registry closed after the test, even a failed one. */
-const newRegistry = (namespace = '/microservices'): EtcdRegistry => {
-  const registry = new EtcdRegistry({ hosts: [etcd.url], ttl: TTL, namespace });
-  registries.push(registry);
-  return registry;
-};
-beforeAll(async () => {
-  etcd = await startEtcd();
-});
-afterEach(async () => {
-  await Promise.all(registries.splice(0).map((registry) => registry.close()));
-});
-afterAll(async () => {
-  await etcd?.dispose();
-});
+const { etcd: currentEtcd, newRegistry } = useEtcdSuite(TTL);
 
 describe('EtcdRegistry against a real etcd: watch', () => {
   it('one registry sees the instances another registers appear and disappear; unsubscribe closes the etcd watch', async () => {
     const watching = newRegistry();
     const registering = newRegistry();
-    const baseline = await watcherCount(etcd.url);
+    const baseline = await watcherCount(currentEtcd().url);
     await registering.register(instance('1'));
     const seen: ServiceInstance[][] = [];
     const subscription = watching.watch('greeter').subscribe((list) => seen.push(list));
     await waitFor(async () => seen.length > 0, 5_000, 'the first list');
     expect(ids(seen[0])).toEqual(['1']);
     // The list comes from a read; the etcd watch starts right after it.
-    await waitFor(async () => (await watcherCount(etcd.url)) === baseline + 1, 5_000, 'one etcd watcher');
+    await waitFor(
+      async () => (await watcherCount(currentEtcd().url)) === baseline + 1,
+      5_000,
+      'one etcd watcher',
+    );
 
     await registering.register(instance('2'));
     await waitFor(async () => ids(seen.at(-1)).join() === '1,2', 5_000, 'instance 2 appears');
@@ -54,7 +41,7 @@ describe('EtcdRegistry against a real etcd: watch', () => {
 
     subscription.unsubscribe();
     await waitFor(
-      async () => (await watcherCount(etcd.url)) === baseline,
+      async () => (await watcherCount(currentEtcd().url)) === baseline,
       5_000,
       'the etcd watcher is cancelled',
     );
@@ -65,11 +52,11 @@ describe('EtcdRegistry against a real etcd: watch', () => {
     const seen: ServiceInstance[][] = [];
     const subscription = watching.watch('greeter').subscribe((list) => seen.push(list));
     await waitFor(async () => seen.length > 0, 5_000, 'the first list');
-    await etcd.stop();
+    await currentEtcd().stop();
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    await etcd.start();
+    await currentEtcd().start();
     await putKey(
-      etcd.url,
+      currentEtcd().url,
       '/restart/greeter/go-1',
       '{"id":"go-1","name":"greeter","version":"v2","metadata":null,"endpoints":["grpc://10.0.0.1:9000"]}',
     );
