@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { status as GrpcStatus, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
-import type { HookContext, KernelView, LifecycleState } from '@kratos-ts/core';
+import { silentLogger, type HookContext, type KernelView, type LifecycleState } from '@kratos-ts/core';
 import { BehaviorSubject } from 'rxjs';
 import { GrpcServer } from '../src/index.js';
 import {
@@ -156,6 +156,7 @@ describe('gRPC health from the KernelView handed to attachKernel', () => {
       get state() {
         return state$.value;
       },
+      logger: silentLogger,
     };
     const server = new GrpcServer({
       host: '127.0.0.1',

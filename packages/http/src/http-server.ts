@@ -1,7 +1,13 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { networkInterfaces } from 'node:os';
-import { endpointHost, KratosError, type KernelView, type TransportServer } from '@kratos-ts/core';
+import {
+  endpointHost,
+  KratosError,
+  type KernelView,
+  type Logger,
+  type TransportServer,
+} from '@kratos-ts/core';
 import { drainServer } from './drain-server.js';
 import { HttpErrorCode } from './http-error-codes.js';
 import type { HttpServerOptions } from './http-server-options.js';
@@ -43,6 +49,7 @@ export class HttpServer implements TransportServer {
   #tracker: SocketTracker | undefined;
   #starting: { readonly done: Promise<void>; readonly abort: AbortController } | undefined;
   #stopping: { readonly done: Promise<void>; readonly force: AbortController } | undefined;
+  #logger: Logger | undefined;
 
   /** Checks the options at once: invalid ones throw a `KRATOS_HTTP_INVALID_OPTIONS` error listing each problem. */
   constructor(options: HttpServerOptions) {
@@ -56,9 +63,13 @@ export class HttpServer implements TransportServer {
     return this.#phase;
   }
 
-  /** Called by the kernel before `start`: the probes follow its `state$` from then on. */
+  /**
+   * Called by the kernel before `start`: the probes follow its `state$` from then on, and errors
+   * the server meets while serving go to the kernel's logger.
+   */
   attachKernel(kernel: KernelView): void {
     this.#probes.watch(kernel.state$);
+    this.#logger = kernel.logger;
   }
 
   /**
@@ -134,11 +145,12 @@ export class HttpServer implements TransportServer {
     } finally {
       this.#starting = undefined;
     }
-    server.on('error', (error) =>
-      process.emitWarning(`HTTP server "${this.name}" on ${this.#address()}: ${error.message}`, {
-        code: HttpErrorCode.ListenFailed,
-      }),
-    );
+    server.on('error', (error) => {
+      const message = `HTTP server "${this.name}" on ${this.#address()}: ${error.message}`;
+      // Standalone (no kernel), a warning is the one channel every Node process has.
+      if (this.#logger) this.#logger.error({ err: error, server: this.name }, message);
+      else process.emitWarning(message, { code: HttpErrorCode.ListenFailed });
+    });
     this.#server = server;
     this.#tracker = tracker;
     this.#phase = 'listening';

@@ -1,6 +1,7 @@
 import type { Observable } from 'rxjs';
 import type { AppInfo } from './app-info.js';
 import type { LifecycleState } from './lifecycle-state.js';
+import type { Logger } from './logger.js';
 
 /**
  * The read-only view of the kernel that a server receives before it starts, so a transport can
@@ -11,6 +12,8 @@ export interface KernelView {
   /** The current state on subscribe, then every change; completes after `stopped`/`failed`. */
   readonly state$: Observable<LifecycleState>;
   readonly state: LifecycleState;
+  /** The application's logger, for what a server has to report outside start and stop. */
+  readonly logger: Logger;
 }
 
 /**

@@ -86,6 +86,11 @@ export class LifecycleKernel implements KernelView {
     return this.#state;
   }
 
+  /** The logger the kernel logs through (`LOGGER`); handed to servers with the kernel view. */
+  get logger(): Logger {
+    return this.#deps.logger ?? silentLogger;
+  }
+
   /** Every hook, server start/stop, (de)registration, signal and state change, with durations. */
   get events$(): Observable<LifecycleEvent> {
     return this.#events$.asObservable();
@@ -148,7 +153,7 @@ export class LifecycleKernel implements KernelView {
       return;
     }
     const options = resolveOptions(rawOptions);
-    const logger = deps.logger ?? silentLogger;
+    const logger = this.logger;
     const scheduler = deps.scheduler ?? asyncScheduler;
     const session = new RunSession({
       options,

@@ -7,11 +7,19 @@ import {
   type TransportServer,
 } from '../../src/index.js';
 
+const logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
 function kernelWith(server: TransportServer, scheduler: TestScheduler): LifecycleKernel {
   return new LifecycleKernel({
     options: { name: 'view', signals: [] },
     servers: [{ name: 'probe', server }],
     scheduler,
+    logger,
   });
 }
 
@@ -36,6 +44,7 @@ describe('the kernel view handed to servers', () => {
     });
     await settled;
     expect(view?.app).toBe(kernel.app);
+    expect(view?.logger).toBe(logger);
     expect(seen).toEqual(['starting', 'start while starting', 'running', 'stopping', 'stop', 'stopped']);
   });
 
