@@ -45,4 +45,9 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
+  {
+    // Doc samples: classes found through their decorators are never referenced by name.
+    files: ['packages/example/src/docs/**/*.ts'],
+    rules: { '@typescript-eslint/no-unused-vars': 'off' },
+  },
 );
