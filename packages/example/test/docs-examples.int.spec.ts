@@ -54,12 +54,10 @@ describe('documentation examples', () => {
   });
 
   it('the ten-line service answers, reports readiness, drains on SIGTERM and exits 0', async () => {
-    const run = new Run('ten-lines.js', { PORT: '0' });
+    const run = new Run('ten-lines.js', { HOST: '127.0.0.1', PORT: '0' });
     runs.push(run);
     const summary = await run.waitFor((line) => line.includes(' running (id '));
-    // It binds 0.0.0.0, so its endpoint names this host's address: only the port is used here,
-    // on loopback.
-    const port = /endpoints \[\w+:\/\/[^\]]*:(\d+)\]/.exec(summary)?.[1];
+    const port = /endpoints \[http:\/\/127\.0\.0\.1:(\d+)\]/.exec(summary)?.[1];
     expect(port).toMatch(/^\d+$/);
     const base = `http://127.0.0.1:${port}`;
     expect(await (await fetch(base)).text()).toBe('hello');
