@@ -1,4 +1,4 @@
-import { finalize, forkJoin, ignoreElements, of, tap, type Observable } from 'rxjs';
+import { finalize, forkJoin, ignoreElements, of, type Observable } from 'rxjs';
 import { AbortGroup } from './abort-group.js';
 import { Deadlines } from './deadlines.js';
 import { ABANDON_GRACE_MS } from '../contracts/kratos-options.js';
@@ -37,6 +37,21 @@ export function startServers(session: RunSession): Observable<never> {
         abortGroup,
         deadlines,
         onTimeout: () => abortGroup.abort(),
+        onOutcome: (outcome) => {
+          if (outcome.settled === 'resolved') session.started.add(entry);
+          const error = startError(entry, outcome);
+          if (error) {
+            session.errors.push(error);
+            abortGroup.abort();
+          }
+          emit({
+            type: 'server-start',
+            server: entry.name,
+            status: stepStatus(outcome),
+            durationMs: outcome.durationMs,
+            ...(error ? { error } : {}),
+          });
+        },
         onLateResolve: () => {
           logger.warn(
             { server: entry.name },
@@ -45,22 +60,6 @@ export function startServers(session: RunSession): Observable<never> {
           session.lateStarted(entry);
         },
       },
-    ).pipe(
-      tap((outcome) => {
-        if (outcome.settled === 'resolved') session.started.add(entry);
-        const error = startError(entry, outcome);
-        if (error) {
-          session.errors.push(error);
-          abortGroup.abort();
-        }
-        emit({
-          type: 'server-start',
-          server: entry.name,
-          status: stepStatus(outcome),
-          durationMs: outcome.durationMs,
-          ...(error ? { error } : {}),
-        });
-      }),
     ),
   );
   return forkJoin(starts).pipe(finalize(leaveStop), ignoreElements());
