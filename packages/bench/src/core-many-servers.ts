@@ -23,7 +23,7 @@ export async function run(): Promise<BenchFigure[]> {
   const figures: BenchFigure[] = [];
   const perServer = new Map<number, number>();
   for (const size of SIZES) {
-    const [baseline = Number.NaN, kernel = Number.NaN] = await medians(7, [
+    const [baseline = Number.NaN, kernel = Number.NaN] = await medians(15, [
       () =>
         timed(async () => {
           const servers = noOpServers(size);

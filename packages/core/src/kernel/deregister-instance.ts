@@ -1,4 +1,5 @@
-import { forkJoin, ignoreElements, of, tap, type Observable } from 'rxjs';
+import { ignoreElements, of, tap, type Observable } from 'rxjs';
+import { forkJoinAll } from './fork-join-all.js';
 import { KratosErrorCode } from '../errors/error-codes.js';
 import { KratosError, describeError } from '../errors/kratos-error.js';
 import { Deadlines } from './deadlines.js';
@@ -49,5 +50,5 @@ export function deregisterInstance(session: RunSession): Observable<never> {
       }),
     ),
   );
-  return forkJoin(deregistrations).pipe(ignoreElements());
+  return forkJoinAll(deregistrations).pipe(ignoreElements());
 }

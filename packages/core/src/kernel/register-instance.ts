@@ -1,4 +1,5 @@
-import { finalize, forkJoin, ignoreElements, of, tap, type Observable } from 'rxjs';
+import { finalize, ignoreElements, of, tap, type Observable } from 'rxjs';
+import { forkJoinAll } from './fork-join-all.js';
 import { AbortGroup } from './abort-group.js';
 import { Deadlines } from './deadlines.js';
 import { ABANDON_GRACE_MS } from '../contracts/kratos-options.js';
@@ -48,7 +49,7 @@ export function registerInstance(session: RunSession): Observable<never> {
       }),
     ),
   );
-  return forkJoin(registrations).pipe(finalize(leaveStop), ignoreElements());
+  return forkJoinAll(registrations).pipe(finalize(leaveStop), ignoreElements());
 }
 
 function registerError(

@@ -2,7 +2,6 @@ import {
   EMPTY,
   catchError,
   defer,
-  forkJoin,
   from,
   ignoreElements,
   isObservable,
@@ -14,6 +13,7 @@ import {
 } from 'rxjs';
 import { KratosErrorCode } from '../errors/error-codes.js';
 import { KratosError, describeError } from '../errors/kratos-error.js';
+import { forkJoinAll } from './fork-join-all.js';
 import type { ServerEntry } from './named-step.js';
 import type { RunSession } from './run-session.js';
 
@@ -32,7 +32,7 @@ export function resolveEndpoints(session: RunSession): Observable<never> {
     const answers = servers.map((entry) => askEndpoint(entry));
     const pending = answers.filter(isObservable);
     if (pending.length === 0) return of(answers as (string | undefined)[]);
-    return forkJoin(answers.map((answer) => (isObservable(answer) ? answer : of(answer))));
+    return forkJoinAll(answers.map((answer) => (isObservable(answer) ? answer : of(answer))));
   }).pipe(
     tap((found) => {
       app.setEndpoints(found.filter((endpoint): endpoint is string => endpoint !== undefined));

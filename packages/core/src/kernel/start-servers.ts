@@ -1,4 +1,5 @@
-import { finalize, forkJoin, ignoreElements, of, type Observable } from 'rxjs';
+import { finalize, ignoreElements, of, type Observable } from 'rxjs';
+import { forkJoinAll } from './fork-join-all.js';
 import { AbortGroup } from './abort-group.js';
 import { Deadlines } from './deadlines.js';
 import { ABANDON_GRACE_MS } from '../contracts/kratos-options.js';
@@ -62,7 +63,7 @@ export function startServers(session: RunSession): Observable<never> {
       },
     ),
   );
-  return forkJoin(starts).pipe(finalize(leaveStop), ignoreElements());
+  return forkJoinAll(starts).pipe(finalize(leaveStop), ignoreElements());
 }
 
 function startError(entry: ServerEntry, outcome: StepOutcome): KratosError | undefined {

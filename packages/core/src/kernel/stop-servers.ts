@@ -1,4 +1,5 @@
-import { forkJoin, map, of, type Observable } from 'rxjs';
+import { map, of, type Observable } from 'rxjs';
+import { forkJoinAll } from './fork-join-all.js';
 import { ABANDON_GRACE_MS } from '../contracts/kratos-options.js';
 import { KratosErrorCode } from '../errors/error-codes.js';
 import { KratosError, describeError } from '../errors/kratos-error.js';
@@ -16,7 +17,7 @@ import { stepStatus } from './step-status.js';
 export function stopServers(ctx: KernelContext, servers: readonly ServerEntry[]): Observable<KratosError[]> {
   if (servers.length === 0) return of([]);
   const deadlines = new Deadlines(ctx.scheduler);
-  return forkJoin(servers.map((entry) => stopServer(ctx, entry, deadlines))).pipe(
+  return forkJoinAll(servers.map((entry) => stopServer(ctx, entry, deadlines))).pipe(
     map((errors) => errors.filter((error): error is KratosError => error !== undefined)),
   );
 }
