@@ -41,17 +41,7 @@ export function boundedRetryPolicy(retries: number): Policy {
  * backoff already spaces the attempts.
  */
 export function passThroughPolicy(): Policy {
-  return {
-    _altReturn: undefined as never,
-    onSuccess: noEvent,
-    onFailure: noEvent,
-    async execute<T>(
-      fn: (context: { signal: AbortSignal }) => PromiseLike<T> | T,
-      signal?: AbortSignal,
-    ): Promise<T> {
-      return fn({ signal: signal ?? new AbortController().signal });
-    },
-  };
+  return boundedRetryPolicy(0);
 }
 
 /**
