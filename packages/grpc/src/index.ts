@@ -14,3 +14,6 @@ export { isServing, type ServingInputs } from './is-serving.js';
 export { hostPort } from './host-port.js';
 export { grpcEndpoint } from './grpc-endpoint.js';
 export { serviceNameOf } from './service-name.js';
+export { registerDiscoveryResolver } from './discovery/register-discovery-resolver.js';
+export { GrpcDiscoveryErrorCode } from './discovery/grpc-discovery-error-codes.js';
+export type { DiscoveryResolverOptions } from './discovery/discovery-resolver-options.js';

@@ -1,0 +1,182 @@
+import { silentLogger, type Logger } from '@kratos-ts/core';
+import { DISCOVERY_DEFAULTS, type NodeFilter } from '@kratos-ts/discovery';
+import type { SchedulerLike } from 'rxjs';
+
+/** Options of `registerDiscoveryResolver`. */
+export interface DiscoveryResolverOptions {
+  /**
+   * The target scheme to resolve: channels of `<scheme>:///<service name>` use this resolver. Lower
+   * case (letters, digits, `+`, `-`, `.`, starting with a letter), and not a scheme of grpc-js's own
+   * resolvers (`dns`, `ipv4`, `ipv6`, `unix`). Default `'discovery'`.
+   */
+  readonly scheme?: string | undefined;
+  /**
+   * Dial the instances' `grpcs://` endpoints instead of their `grpc://` ones. This only chooses
+   * endpoints: the channel's credentials decide TLS, so create the channel with
+   * `credentials.createSsl(…)` too. TLS checks the certificate against the service name (the
+   * channel's authority, `greeter` for `discovery:///greeter`) unless the channel option
+   * `grpc.ssl_target_name_override` names another. Default false.
+   */
+  readonly secure?: boolean | undefined;
+  /** Applied in order to every list of nodes, e.g. `[version('2.0.0')]`. Default none. */
+  readonly filters?: readonly NodeFilter[] | undefined;
+  /**
+   * Milliseconds an empty instance list must last before calls fail with UNAVAILABLE
+   * "no instances of <service>"; meanwhile the channel keeps the previous addresses (a rolling
+   * restart, a registry hiccup). Default 1000 (`DISCOVERY_DEFAULTS.emptyGrace`).
+   */
+  readonly emptyGrace?: number | undefined;
+  /** Debug logs of every resolution, each naming the service. Default silent. */
+  readonly logger?: Logger | undefined;
+  /** Where the empty-list grace timer runs; a `TestScheduler` in tests. Default RxJS's async scheduler. */
+  readonly scheduler?: SchedulerLike | undefined;
+}
+
+/** The options once defaults are applied. */
+export interface ResolvedDiscoveryResolverOptions {
+  readonly scheme: string;
+  readonly secure: boolean;
+  readonly filters: readonly NodeFilter[];
+  readonly emptyGrace: number;
+  readonly logger: Logger;
+  /** `undefined`: the node set's default. */
+  readonly scheduler: SchedulerLike | undefined;
+}
+
+/** The defaults of every option of `registerDiscoveryResolver` that has one. */
+export const DISCOVERY_RESOLVER_DEFAULTS = Object.freeze({
+  scheme: 'discovery',
+  secure: false,
+  emptyGrace: DISCOVERY_DEFAULTS.emptyGrace,
+});
+
+const KNOWN_OPTIONS = ['scheme', 'secure', 'filters', 'emptyGrace', 'logger', 'scheduler'];
+// Taking one of these over would break every channel of plain `host:port`, `ipv4:…` or `unix:…` targets.
+const GRPC_JS_SCHEMES = new Set(['dns', 'ipv4', 'ipv6', 'unix']);
+const SCHEME = /^[a-z][a-z0-9+.-]*$/;
+
+/**
+ * Applies the defaults and lists every problem with the discovery and the options (empty when there
+ * is none). Pure, so that `registerDiscoveryResolver` can report all of them at once.
+ */
+export function resolveDiscoveryResolverOptions(
+  discovery: unknown,
+  options: unknown,
+): { readonly resolved: ResolvedDiscoveryResolverOptions; readonly problems: readonly string[] } {
+  const problems: string[] = [];
+  if (typeof (discovery as { watch?: unknown } | null | undefined)?.watch !== 'function') {
+    problems.push(
+      `the discovery (${describeValue(discovery)}) has no watch(name) method: pass a ServiceDiscovery, e.g. an InMemoryRegistry or an etcd registry`,
+    );
+  }
+  let raw: Record<string, unknown> = {};
+  if (options !== undefined) {
+    if (typeof options === 'object' && options !== null && !Array.isArray(options)) {
+      raw = options as Record<string, unknown>;
+    } else {
+      problems.push(
+        `the options must be an object such as { scheme: 'discovery' }, got ${describeValue(options)}`,
+      );
+    }
+  }
+  for (const key of Object.keys(raw)) {
+    if (!KNOWN_OPTIONS.includes(key)) {
+      problems.push(
+        `unknown option "${key}": remove it or check its spelling (known: ${KNOWN_OPTIONS.join(', ')})`,
+      );
+    }
+  }
+
+  const scheme = raw.scheme ?? DISCOVERY_RESOLVER_DEFAULTS.scheme;
+  if (typeof scheme !== 'string' || !SCHEME.test(scheme)) {
+    problems.push(
+      `scheme must be a lower-case URI scheme (a letter, then letters, digits, "+", "-" or "."), without ":" or "//", such as 'discovery'; got ${describeValue(scheme)}`,
+    );
+  } else if (GRPC_JS_SCHEMES.has(scheme)) {
+    problems.push(
+      `scheme "${scheme}" belongs to a resolver of grpc-js itself; taking it over would break its targets: choose another, such as 'discovery'`,
+    );
+  }
+
+  const secure = raw.secure ?? DISCOVERY_RESOLVER_DEFAULTS.secure;
+  if (typeof secure !== 'boolean') {
+    problems.push(
+      `secure must be true (dial grpcs:// endpoints) or false (grpc:// endpoints), got ${describeValue(secure)}`,
+    );
+  }
+
+  const filters = raw.filters ?? [];
+  if (!Array.isArray(filters)) {
+    problems.push(
+      `filters must be an array of functions (nodes) => nodes, e.g. [version('2.0.0')], got ${describeValue(filters)}`,
+    );
+  } else {
+    (filters as unknown[]).forEach((filter, i) => {
+      if (typeof filter !== 'function') {
+        problems.push(
+          `filters[${i}] is not a function (got ${describeValue(filter)}): a filter is (nodes) => nodes`,
+        );
+      }
+    });
+  }
+
+  const emptyGrace = raw.emptyGrace ?? DISCOVERY_RESOLVER_DEFAULTS.emptyGrace;
+  if (typeof emptyGrace !== 'number' || !Number.isFinite(emptyGrace) || emptyGrace < 0) {
+    problems.push(
+      `emptyGrace must be a finite number of milliseconds >= 0, got ${describeValue(emptyGrace)}: leave it out for the default (${DISCOVERY_RESOLVER_DEFAULTS.emptyGrace})`,
+    );
+  }
+
+  const logger = raw.logger ?? silentLogger;
+  if (!hasMethods(logger, ['debug', 'info', 'warn', 'error'])) {
+    problems.push(
+      `logger must be a Logger (debug(), info(), warn() and error(), e.g. a pino logger), got ${describeValue(logger)}`,
+    );
+  }
+
+  const scheduler = raw.scheduler;
+  if (scheduler !== undefined && !hasMethods(scheduler, ['now', 'schedule'])) {
+    problems.push(
+      `scheduler must be an RxJS SchedulerLike (now() and schedule()), got ${describeValue(scheduler)}: leave it out outside tests`,
+    );
+  }
+
+  return {
+    resolved: {
+      scheme: scheme as string,
+      secure: secure as boolean,
+      filters: Object.freeze([...(Array.isArray(filters) ? (filters as NodeFilter[]) : [])]),
+      emptyGrace: emptyGrace as number,
+      logger: logger as Logger,
+      scheduler: scheduler as SchedulerLike | undefined,
+    },
+    problems,
+  };
+}
+
+function hasMethods(value: unknown, methods: readonly string[]): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return methods.every((method) => typeof record[method] === 'function');
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return value.length === 0 ? 'an empty array' : 'an array';
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return String(value);
+    case 'undefined':
+      return 'undefined';
+    case 'function':
+      return 'a function';
+    case 'symbol':
+      return 'a symbol';
+    default:
+      return 'an object';
+  }
+}

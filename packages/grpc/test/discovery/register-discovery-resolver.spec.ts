@@ -1,0 +1,105 @@
+import { describe, expect, it } from '@jest/globals';
+import { experimental } from '@grpc/grpc-js';
+import { InMemoryRegistry, isKratosError, type KratosError, type ServiceDiscovery } from '@kratos-ts/core';
+import { GrpcDiscoveryErrorCode, registerDiscoveryResolver } from '../../src/index.js';
+
+const registry = new InMemoryRegistry();
+
+function failure(discovery: unknown, options?: unknown): KratosError {
+  try {
+    registerDiscoveryResolver(discovery as ServiceDiscovery, options as never);
+  } catch (error: unknown) {
+    if (isKratosError(error)) return error;
+    throw error;
+  }
+  throw new Error('registerDiscoveryResolver accepted it');
+}
+
+function resolverExists(scheme: string): boolean {
+  try {
+    experimental.createResolver({ scheme, authority: '', path: 'greeter' }, () => true, {}).destroy();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('registerDiscoveryResolver', () => {
+  it("registers the 'discovery' scheme by default", () => {
+    registerDiscoveryResolver(registry);
+
+    expect(resolverExists('discovery')).toBe(true);
+  });
+
+  it.each([
+    ['an unknown option', { scheme: 'opt-a', emptygrace: 10 }, 'unknown option "emptygrace"'],
+    ['a scheme with "://"', { scheme: 'discovery://' }, 'scheme must be a lower-case URI scheme'],
+    ['an upper-case scheme', { scheme: 'Discovery' }, 'got "Discovery"'],
+    ['an empty scheme', { scheme: '' }, 'scheme must be a lower-case URI scheme'],
+    ['a scheme of grpc-js', { scheme: 'dns' }, 'scheme "dns" belongs to a resolver of grpc-js itself'],
+    ['a negative emptyGrace', { scheme: 'opt-b', emptyGrace: -1 }, 'emptyGrace must be a finite number'],
+    ['an infinite emptyGrace', { scheme: 'opt-c', emptyGrace: Infinity }, 'got Infinity'],
+    ['a string emptyGrace', { scheme: 'opt-d', emptyGrace: '1000' }, 'got "1000"'],
+    ['filters not an array', { scheme: 'opt-e', filters: () => [] }, 'filters must be an array of functions'],
+    ['a filter not a function', { scheme: 'opt-f', filters: ['2.0.0'] }, 'filters[0] is not a function'],
+    ['secure not a boolean', { scheme: 'opt-g', secure: 'yes' }, 'secure must be true'],
+    ['a logger without methods', { scheme: 'opt-h', logger: {} }, 'logger must be a Logger'],
+    [
+      'a scheduler without schedule()',
+      { scheme: 'opt-i', scheduler: {} },
+      'scheduler must be an RxJS SchedulerLike',
+    ],
+    ['options not an object', 'discovery', 'the options must be an object'],
+  ])(
+    'rejects %s with KRATOS_GRPC_DISCOVERY_INVALID_OPTIONS naming it, and registers nothing',
+    (_, options, culprit) => {
+      const error = failure(registry, options);
+
+      expect(error.code).toBe(GrpcDiscoveryErrorCode.InvalidOptions);
+      expect(error.code).toBe('KRATOS_GRPC_DISCOVERY_INVALID_OPTIONS');
+      expect(error.message).toContain('registerDiscoveryResolver was given invalid options');
+      expect(error.message).toContain(culprit);
+      const scheme = (options as { scheme?: unknown }).scheme;
+      if (typeof scheme === 'string' && scheme.startsWith('opt-')) expect(resolverExists(scheme)).toBe(false);
+    },
+  );
+
+  it.each([
+    ['undefined', undefined],
+    ['null', null],
+    ['an object without watch()', { getService: () => Promise.resolve([]) }],
+  ])('rejects a discovery that is %s, saying what to pass', (_, discovery) => {
+    const error = failure(discovery, { scheme: 'opt-no-watch' });
+
+    expect(error.code).toBe(GrpcDiscoveryErrorCode.InvalidOptions);
+    expect(error.message).toContain('has no watch(name) method: pass a ServiceDiscovery');
+    expect(resolverExists('opt-no-watch')).toBe(false);
+  });
+
+  it('lists every problem in one error', () => {
+    const error = failure({}, { scheme: 'UPPER', emptyGrace: -5, filters: [1], colour: 'red' });
+
+    expect(error.errors).toHaveLength(5);
+    expect(error.message.split('\n').slice(1)).toEqual([
+      expect.stringContaining('has no watch(name) method'),
+      expect.stringContaining('unknown option "colour"'),
+      expect.stringContaining('scheme must be'),
+      expect.stringContaining('filters[0] is not a function'),
+      expect.stringContaining('emptyGrace must be'),
+    ]);
+  });
+
+  it('accepts emptyGrace 0 and an explicit undefined for any option', () => {
+    expect(() =>
+      registerDiscoveryResolver(registry, {
+        scheme: 'opt-ok',
+        emptyGrace: 0,
+        secure: undefined,
+        filters: undefined,
+        logger: undefined,
+        scheduler: undefined,
+      }),
+    ).not.toThrow();
+    expect(resolverExists('opt-ok')).toBe(true);
+  });
+});
