@@ -13,6 +13,7 @@ const config: Config = {
   setupFiles: ['reflect-metadata'],
   moduleNameMapper: {
     '^@kratos-ts/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@kratos-ts/([a-z-]+)/([a-z-]+)$': '<rootDir>/packages/$1/src/$2.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

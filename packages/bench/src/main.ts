@@ -13,6 +13,7 @@ const SCENARIOS: readonly Scenario[] = [
   { title: 'http: throughput', load: () => import('./http-throughput.js') },
   { title: 'http: SIGTERM under load', load: () => import('./http-sigterm.js') },
   { title: 'http: cold start', load: () => import('./cold-start.js') },
+  { title: 'fleet: rolling restart', load: () => import('./fleet-rolling-restart.js') },
 ];
 
 const format = (n: number | undefined): string =>

@@ -79,7 +79,11 @@ export async function createExampleApp(
   let close = async (): Promise<void> => undefined;
   if (config.etcdEndpoints.length > 0) {
     const { EtcdRegistry } = await import('@kratos-ts/registry-etcd');
-    const registry = new EtcdRegistry({ hosts: [...config.etcdEndpoints], logger });
+    const registry = new EtcdRegistry({
+      hosts: [...config.etcdEndpoints],
+      logger,
+      ...(config.etcdTtl === undefined ? {} : { ttl: config.etcdTtl }),
+    });
     container.bind<ServiceRegistrar>(REGISTRAR).toConstantValue(registry);
     close = () => registry.close();
   } else {

@@ -10,6 +10,8 @@ export interface ExampleConfig {
   readonly drainDelay: number;
   /** etcd endpoints (`ETCD_ENDPOINTS`, comma-separated); the in-memory registry when unset. */
   readonly etcdEndpoints: readonly string[];
+  /** Lease TTL in seconds of the etcd registration (`ETCD_TTL`, default the registry's 15). */
+  readonly etcdTtl: number | undefined;
 }
 
 /** Reads `ExampleConfig` from `env`; a malformed value is an error that names the variable. */
@@ -23,6 +25,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ExampleConfig 
       .split(',')
       .map((endpoint) => endpoint.trim())
       .filter(Boolean),
+    etcdTtl: env.ETCD_TTL ? integer(env, 'ETCD_TTL', 0) : undefined,
   };
 }
 

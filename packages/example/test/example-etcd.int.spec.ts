@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startEtcd, type EtcdProcess } from '../../registry-etcd/test/support/etcd-process.js';
+import { startEtcd, type EtcdProcess } from '../../bench/src/fleet/etcd-process.js';
 import { getPrefix } from '../../registry-etcd/test/support/etcd-http.js';
 import { Example } from './support/example-process.js';
 

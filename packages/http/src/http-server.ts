@@ -167,6 +167,11 @@ export class HttpServer implements TransportServer {
     const tracker = this.#tracker;
     if (this.#phase !== 'listening' || !server || !tracker) return;
     this.#phase = 'draining';
+    // Logged because a rolling restart's timeline needs the instant new connections start being refused.
+    this.#logger?.info(
+      { server: this.name },
+      `HTTP server "${this.name}" closed its listener on ${this.#address()}; draining its connections`,
+    );
     try {
       await drainServer(server, tracker, signal);
     } finally {

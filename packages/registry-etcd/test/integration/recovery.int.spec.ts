@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ServiceInstance } from '@kratos-ts/core';
 import { EtcdRegistry } from '../../src/index.js';
-import { startEtcd, type EtcdProcess } from '../support/etcd-process.js';
+import { startEtcd, type EtcdProcess } from '../../../bench/src/fleet/etcd-process.js';
 import { getKey, leaseTtl, revokeLease, waitFor } from '../support/etcd-http.js';
 import { RecordingLogger } from '../support/recording-logger.js';
 

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startEtcd, type EtcdProcess } from '../support/etcd-process.js';
+import { startEtcd, type EtcdProcess } from '../../../bench/src/fleet/etcd-process.js';
 import { getKey, waitFor } from '../support/etcd-http.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -12,7 +12,7 @@ import {
 import { Container } from 'inversify';
 import { createServer, type Server, type Socket } from 'node:net';
 import { EtcdErrorCode, EtcdRegistry } from '../../src/index.js';
-import { freePort } from '../support/etcd-process.js';
+import { freePort } from '../../../bench/src/fleet/etcd-process.js';
 
 const instance = {
   id: 'down-1',

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll } from '@jest/globals';
 import { EtcdRegistry } from '../../src/index.js';
-import { startEtcd, type EtcdProcess } from './etcd-process.js';
+import { startEtcd, type EtcdProcess } from '../../../bench/src/fleet/etcd-process.js';
 
 /** What `useEtcdSuite` gives a spec file. */
 export interface EtcdSuite {

@@ -1,0 +1,52 @@
+import { pino } from 'pino';
+import { createGreeterClients, type GreeterTargets } from './greeter-clients.js';
+
+// `npm run client`: calls the greeter over HTTP and gRPC and prints which instance answered.
+// With ETCD_ENDPOINTS, through the registry (discovery:///greeter); else the addresses `npm start`
+// listens on (HTTP_TARGET, default http://127.0.0.1:8000; GRPC_TARGET, default 127.0.0.1:9000).
+// CALLS (default 6) calls per client, NAME (default Ada) is who is greeted.
+const env = process.env;
+const logger = pino({ name: 'greeter-client', level: env.LOG_LEVEL ?? 'warn' });
+const calls = Number(env.CALLS ?? 6);
+if (!Number.isInteger(calls) || calls < 1) throw new Error(`CALLS=${env.CALLS} must be a whole number >= 1`);
+const name = env.NAME ?? 'Ada';
+const etcdEndpoints = (env.ETCD_ENDPOINTS ?? '')
+  .split(',')
+  .map((endpoint) => endpoint.trim())
+  .filter(Boolean);
+
+let registry: { close(): Promise<void> } | undefined;
+let targets: GreeterTargets;
+if (etcdEndpoints.length > 0) {
+  const { EtcdRegistry } = await import('@kratos-ts/registry-etcd');
+  const etcd = new EtcdRegistry({ hosts: etcdEndpoints, logger });
+  registry = etcd;
+  targets = { discovery: etcd };
+} else {
+  targets = { http: env.HTTP_TARGET ?? 'http://127.0.0.1:8000', grpc: env.GRPC_TARGET ?? '127.0.0.1:9000' };
+}
+
+const clients = createGreeterClients(targets, logger);
+let failed = 0;
+try {
+  for (let i = 1; i <= calls; i += 1) {
+    for (const transport of ['http', 'grpc'] as const) {
+      try {
+        const answer = await clients[transport](name);
+        const via = answer.node ? ` via ${answer.node}` : '';
+        console.log(
+          `${transport.padEnd(4)} #${i}: "${answer.message}" from instance ${answer.instanceId}${via}`,
+        );
+      } catch (error) {
+        failed += 1;
+        console.log(
+          `${transport.padEnd(4)} #${i}: failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    }
+  }
+} finally {
+  await clients.close();
+  await registry?.close();
+}
+process.exitCode = failed === 0 ? 0 : 1;
