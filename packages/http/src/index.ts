@@ -11,3 +11,11 @@ export {
 export { HttpErrorCode } from './http-error-codes.js';
 export { probeVerdict, type ProbeVerdict } from './probe-verdict.js';
 export type { ServerPhase } from './server-phase.js';
+export { createHttpClient } from './client/create-http-client.js';
+export { HttpClientErrorCode } from './client/http-client-error-codes.js';
+export {
+  HTTP_CLIENT_DEFAULTS,
+  type HttpClientOptions,
+  type HttpRetryOptions,
+} from './client/http-client-options.js';
+export type { HttpClient, HttpRequestOptions, HttpResponse } from './client/http-client.js';

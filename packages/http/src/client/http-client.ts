@@ -1,0 +1,54 @@
+/** One request. Only `path` is required. */
+export interface HttpRequestOptions {
+  /**
+   * The method, a token such as `GET` or `POST` (the six common ones in any case, as `fetch` does).
+   * `CONNECT` is not supported. Default `GET`.
+   */
+  readonly method?: string | undefined;
+  /** The path and query string, starting with `/`, percent-encoded: `/hello?name=Ada`. */
+  readonly path: string;
+  /** Request headers; `content-length` is set from `body`. Default none. */
+  readonly headers?: Readonly<Record<string, string | readonly string[] | undefined>> | undefined;
+  /** The request body. Default none. */
+  readonly body?: string | Uint8Array | undefined;
+  /** Aborts the request: it rejects with `KRATOS_HTTP_CLIENT_ABORTED` (cause: the signal's reason). */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** A complete response: the body is read in full before `request()` resolves. */
+export interface HttpResponse {
+  readonly statusCode: number;
+  /** Lower-case names; a repeated header (e.g. `set-cookie`) is an array. */
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: Buffer;
+  /** The endpoint that answered, e.g. `http://127.0.0.1:8000`. */
+  readonly node: string;
+}
+
+/**
+ * A client of one target: a service found through discovery, or one fixed address. Every request
+ * goes to a node the selector picks, over a keep-alive connection pool per node.
+ *
+ * @example
+ * const res = await client.request({ method: 'GET', path: '/hello?name=Ada' });
+ * console.log(res.statusCode, res.node, res.body.toString());
+ */
+export interface HttpClient {
+  /** The service name of a discovery target, or the address of a fixed one, as messages name it. */
+  readonly service: string;
+  /**
+   * Sends one request and resolves with the complete response, whatever its status. Rejects with
+   * a `KratosError`: `KRATOS_HTTP_CLIENT_INVALID_OPTIONS`, `_CLOSED`, `_TIMEOUT`, `_ABORTED`,
+   * `_REQUEST_FAILED`, or `KRATOS_NO_INSTANCES` when the service has no instance.
+   */
+  request(options: HttpRequestOptions): Promise<HttpResponse>;
+  /** The endpoints in use now (`http://host:port`); empty before the first instances are known. */
+  nodes(): readonly string[];
+  /**
+   * Stops following the registry and closes every connection pool: requests in flight finish,
+   * requests waiting for a node and later calls reject with `KRATOS_HTTP_CLIENT_CLOSED`. Resolves
+   * once every connection is closed. When `signal` aborts first, the pools are destroyed (requests
+   * still in flight fail). Idempotent.
+   */
+  close(signal?: AbortSignal): Promise<void>;
+}

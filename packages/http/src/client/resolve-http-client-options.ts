@@ -1,0 +1,213 @@
+import type { ConnectionOptions } from 'node:tls';
+import {
+  isKratosError,
+  KratosError,
+  silentLogger,
+  type Logger,
+  type ServiceDiscovery,
+} from '@kratos-ts/core';
+import { parseTarget, type NodeFilter, type Selector, type Target } from '@kratos-ts/discovery';
+import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import { HttpClientErrorCode } from './http-client-error-codes.js';
+import { HTTP_CLIENT_DEFAULTS, type HttpClientOptions } from './http-client-options.js';
+import { show } from './show.js';
+
+/** `HttpClientOptions` checked, with the target parsed and every default applied. */
+export interface ResolvedHttpClientOptions {
+  readonly target: Target;
+  /** The service name of a discovery target, the address of a fixed one. */
+  readonly service: string;
+  /** The scheme every node is called with. */
+  readonly scheme: 'http' | 'https';
+  /** Set for (and only for) a discovery target. */
+  readonly discovery: ServiceDiscovery | undefined;
+  /** `undefined`: the default selector (`p2c()`), made by the client. */
+  readonly selector: Selector | undefined;
+  readonly filters: readonly NodeFilter[];
+  readonly timeout: number;
+  /** Retries after the first attempt; 0 with `retry: false`. */
+  readonly maxRetries: number;
+  /** `undefined`: the node set's default. */
+  readonly emptyGrace: number | undefined;
+  readonly tls: ConnectionOptions | undefined;
+  readonly logger: Logger;
+  readonly scheduler: SchedulerLike;
+}
+
+const KNOWN_OPTIONS = new Set([
+  'target',
+  'discovery',
+  'selector',
+  'filters',
+  'timeout',
+  'retry',
+  'emptyGrace',
+  'secure',
+  'tls',
+  'logger',
+  'scheduler',
+]);
+
+/** The longest delay a Node timer honours (a longer one fires at once). */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * Checks the options of `createHttpClient` and applies the defaults. Every problem is reported at
+ * once, in one `KRATOS_HTTP_CLIENT_INVALID_OPTIONS` error naming the target; a malformed target is
+ * one of them (its `KRATOS_DISCOVERY_INVALID_TARGET` error is in `errors`, and is the `cause` when
+ * it is the only problem).
+ */
+export function resolveHttpClientOptions(options: HttpClientOptions): ResolvedHttpClientOptions {
+  const isObject = typeof options === 'object' && options !== null;
+  const raw = (isObject ? options : {}) as Record<string, unknown>;
+  const problems: Error[] = [];
+  const problem = (message: string): void => void problems.push(new Error(message));
+
+  if (!isObject) problem("options must be an object such as { target: 'discovery:///greeter', discovery }");
+  for (const key of Object.keys(raw)) {
+    if (!KNOWN_OPTIONS.has(key)) problem(`unknown option "${key}": remove it or check its spelling`);
+  }
+
+  let target: Target | undefined;
+  if (typeof raw.target !== 'string') {
+    problem(
+      `target must be a string such as 'discovery:///greeter' or 'http://127.0.0.1:8000', got ${show(raw.target)}`,
+    );
+  } else {
+    try {
+      target = parseTarget(raw.target);
+    } catch (error) {
+      if (!isKratosError(error)) throw error;
+      problems.push(error);
+    }
+  }
+
+  const discovery = raw.discovery;
+  if (discovery !== undefined && !isDiscovery(discovery)) {
+    problem(`discovery must be a ServiceDiscovery (getService and watch), got ${show(discovery)}`);
+  } else if (target?.kind === 'discovery' && discovery === undefined) {
+    problem(
+      `target "${String(raw.target)}" needs a discovery: pass the registry the service registers in, ` +
+        `e.g. { target, discovery: registry }, or use a fixed 'http://host:port' target`,
+    );
+  }
+
+  const selector = raw.selector;
+  if (selector !== undefined && !hasMethod(selector, 'pick')) {
+    problem(`selector must be a Selector such as p2c(), wrr() or random(), got ${show(selector)}`);
+  }
+  const filters = raw.filters ?? [];
+  if (!Array.isArray(filters) || !filters.every((filter) => typeof filter === 'function')) {
+    problem(`filters must be an array of node filters such as [version('2.0.0')], got ${show(filters)}`);
+  }
+
+  const timeout = raw.timeout ?? HTTP_CLIENT_DEFAULTS.timeout;
+  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0 || timeout > MAX_TIMER_MS) {
+    problem(
+      `timeout must be a finite number of milliseconds > 0 and <= ${MAX_TIMER_MS} (the deadline of a whole request), got ${show(timeout)}`,
+    );
+  }
+  const maxRetries = resolveRetry(raw.retry, problem);
+
+  const emptyGrace = raw.emptyGrace;
+  if (
+    emptyGrace !== undefined &&
+    (typeof emptyGrace !== 'number' ||
+      !Number.isFinite(emptyGrace) ||
+      emptyGrace < 0 ||
+      emptyGrace > MAX_TIMER_MS)
+  ) {
+    problem(`emptyGrace must be a finite number of milliseconds >= 0, got ${show(emptyGrace)}`);
+  }
+
+  const secure = raw.secure;
+  if (secure !== undefined && typeof secure !== 'boolean') {
+    problem(`secure must be true or false, got ${show(secure)}`);
+  }
+  const scheme = resolveScheme(
+    target,
+    secure === true ? true : secure === false ? false : undefined,
+    problem,
+  );
+
+  const tls = raw.tls;
+  if (tls !== undefined && (typeof tls !== 'object' || tls === null)) {
+    problem(`tls must be node:tls connection options such as { ca }, got ${show(tls)}`);
+  }
+  const logger = raw.logger ?? silentLogger;
+  if (!hasMethod(logger, 'debug') || !hasMethod(logger, 'warn')) {
+    problem(`logger must be a Logger (pino fits) with debug, info, warn and error, got ${show(logger)}`);
+  }
+  const scheduler = raw.scheduler ?? asyncScheduler;
+  if (!hasMethod(scheduler, 'schedule') || !hasMethod(scheduler, 'now')) {
+    problem(`scheduler must be an RxJS SchedulerLike such as asyncScheduler, got ${show(scheduler)}`);
+  }
+
+  if (problems.length > 0 || !target) {
+    const name = typeof raw.target === 'string' ? JSON.stringify(raw.target) : '(no target)';
+    throw new KratosError(
+      HttpClientErrorCode.InvalidOptions,
+      `HTTP client of ${name} was given invalid options:\n${problems.map((p) => `  - ${p.message}`).join('\n')}`,
+      problems.length === 1 ? { cause: problems[0], errors: problems } : { errors: problems },
+    );
+  }
+  return {
+    target,
+    service: target.kind === 'discovery' ? target.name : target.address,
+    scheme,
+    discovery: target.kind === 'discovery' ? (discovery as ServiceDiscovery) : undefined,
+    selector: selector as Selector | undefined,
+    filters: filters as readonly NodeFilter[],
+    timeout: timeout as number,
+    maxRetries,
+    emptyGrace: emptyGrace as number | undefined,
+    tls: tls as ConnectionOptions | undefined,
+    logger: logger as Logger,
+    scheduler: scheduler as SchedulerLike,
+  };
+}
+
+function resolveRetry(retry: unknown, problem: (message: string) => void): number {
+  if (retry === false) return 0;
+  if (retry === undefined) return HTTP_CLIENT_DEFAULTS.retry.max;
+  const max = typeof retry === 'object' && retry !== null ? (retry as { max?: unknown }).max : undefined;
+  const extra =
+    typeof retry === 'object' && retry !== null ? Object.keys(retry).filter((key) => key !== 'max') : [];
+  if (typeof max !== 'number' || !Number.isInteger(max) || max < 0 || extra.length > 0) {
+    const unknown = extra.length > 0 ? ` (unknown key ${extra.map((key) => `"${key}"`).join(', ')})` : '';
+    problem(
+      `retry must be { max } with max an integer >= 0 (retries after the first attempt), or false for none, got ${show(retry)}${unknown}`,
+    );
+    return 0;
+  }
+  return max;
+}
+
+// A discovery target calls its instances' http:// endpoints, or their https:// ones with secure: true;
+// a fixed target says its scheme itself, and secure must not contradict it.
+function resolveScheme(
+  target: Target | undefined,
+  secure: boolean | undefined,
+  problem: (message: string) => void,
+): 'http' | 'https' {
+  const wanted = secure === undefined ? undefined : secure ? 'https' : 'http';
+  if (target?.kind !== 'static' || target.scheme === undefined) return wanted ?? 'http';
+  if (wanted !== undefined && wanted !== target.scheme) {
+    problem(
+      `secure: ${String(secure)} contradicts the target's ${target.scheme}:// scheme: drop secure or change the target's scheme`,
+    );
+  }
+  return target.scheme;
+}
+
+function isDiscovery(value: unknown): value is ServiceDiscovery {
+  return hasMethod(value, 'watch') && hasMethod(value, 'getService');
+}
+
+function hasMethod(value: unknown, name: string): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Record<string, unknown>)[name] === 'function'
+  );
+}

@@ -1,0 +1,124 @@
+import { KratosError } from '@kratos-ts/core';
+import { HttpClientErrorCode } from './http-client-error-codes.js';
+import type { HttpRequestOptions } from './http-client.js';
+import { show } from './show.js';
+
+/** `HttpRequestOptions` checked and ready to dispatch. */
+export interface ResolvedHttpRequest {
+  /** Upper-case for the six common methods (as `fetch` normalises them), else as given. */
+  readonly method: string;
+  readonly path: string;
+  /** `METHOD /path`, without the query string (which may carry secrets), for messages and logs. */
+  readonly label: string;
+  readonly headers: Record<string, string | string[]>;
+  readonly body: Buffer | undefined;
+  readonly signal: AbortSignal | undefined;
+}
+
+const KNOWN_OPTIONS = new Set(['method', 'path', 'headers', 'body', 'signal']);
+const NORMALISED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH']);
+/** An RFC 9110 token: methods and header names. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** Printable ASCII but space and '#': a request target that needs no further encoding. */
+const PATH = /^\/[!"$-~]*$/;
+/** Header values: no CR, LF or NUL, which would split or end the header section. */
+const HEADER_VALUE = /^[^\r\n\0]*$/;
+
+/**
+ * Checks one request's options. Every problem is reported at once, in one
+ * `KRATOS_HTTP_CLIENT_INVALID_OPTIONS` error naming the service and the request.
+ */
+export function resolveHttpRequest(options: HttpRequestOptions, service: string): ResolvedHttpRequest {
+  const isObject = typeof options === 'object' && options !== null;
+  const raw = (isObject ? options : {}) as Record<string, unknown>;
+  const problems: string[] = [];
+
+  if (!isObject) problems.push("request options must be an object such as { method: 'GET', path: '/hello' }");
+  for (const key of Object.keys(raw)) {
+    if (!KNOWN_OPTIONS.has(key))
+      problems.push(`unknown request option "${key}": remove it or check its spelling`);
+  }
+  const rawMethod = raw.method ?? 'GET';
+  let method = 'GET';
+  if (typeof rawMethod !== 'string' || !TOKEN.test(rawMethod)) {
+    problems.push(`method must be an HTTP method such as 'GET' or 'POST', got ${show(rawMethod)}`);
+  } else {
+    method = NORMALISED_METHODS.has(rawMethod.toUpperCase()) ? rawMethod.toUpperCase() : rawMethod;
+    if (method.toUpperCase() === 'CONNECT') {
+      problems.push('method CONNECT is not supported (it opens a tunnel): use a plain HTTP method');
+    }
+  }
+  const path = raw.path;
+  if (typeof path !== 'string' || !PATH.test(path)) {
+    problems.push(
+      `path must start with '/' and hold only printable ASCII without spaces or '#' ` +
+        `(percent-encode the rest, e.g. with encodeURIComponent), got ${show(path)}`,
+    );
+  }
+  const headers = resolveHeaders(raw.headers, problems);
+  const body = raw.body;
+  if (body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array)) {
+    problems.push(`body must be a string or a Uint8Array (Buffer), got ${show(body)}`);
+  }
+  const signal = raw.signal;
+  if (signal !== undefined && !isAbortSignal(signal)) {
+    problems.push(`signal must be an AbortSignal, got ${show(signal)}`);
+  }
+
+  const label = `${typeof rawMethod === 'string' ? rawMethod : '?'} ${typeof path === 'string' ? (path.split('?')[0] ?? '') : '?'}`;
+  if (problems.length > 0) {
+    throw new KratosError(
+      HttpClientErrorCode.InvalidOptions,
+      `Request ${label} to "${service}" was given invalid options:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+      { errors: problems.map((problem) => new Error(problem)) },
+    );
+  }
+  return {
+    method,
+    path: path as string,
+    label: `${method} ${(path as string).split('?')[0] ?? ''}`,
+    headers,
+    body:
+      body === undefined
+        ? undefined
+        : typeof body === 'string'
+          ? Buffer.from(body)
+          : toBuffer(body as Uint8Array),
+    signal: signal as AbortSignal | undefined,
+  };
+}
+
+function resolveHeaders(headers: unknown, problems: string[]): Record<string, string | string[]> {
+  const resolved: Record<string, string | string[]> = {};
+  if (headers === undefined) return resolved;
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
+    problems.push(`headers must be an object of name: value, got ${show(headers)}`);
+    return resolved;
+  }
+  for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
+    if (value === undefined) continue;
+    if (!TOKEN.test(name)) problems.push(`header name ${show(name)} is not a valid HTTP token`);
+    const values = Array.isArray(value) ? (value as unknown[]) : [value];
+    if (!values.every((v) => typeof v === 'string' && HEADER_VALUE.test(v))) {
+      problems.push(`header "${name}" must be a string or an array of strings without CR, LF or NUL`);
+      continue;
+    }
+    resolved[name] = Array.isArray(value) ? [...(value as string[])] : (value as string);
+  }
+  return resolved;
+}
+
+function isAbortSignal(value: unknown): value is AbortSignal {
+  return (
+    value instanceof AbortSignal ||
+    (typeof value === 'object' &&
+      value !== null &&
+      typeof (value as AbortSignal).aborted === 'boolean' &&
+      typeof (value as AbortSignal).addEventListener === 'function')
+  );
+}
+
+// A Buffer view of the caller's bytes, without copying them.
+function toBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
