@@ -2,12 +2,11 @@ import type { Logger, ServiceDiscovery } from '@kratos-ts/core';
 import type { Observable, SchedulerLike } from 'rxjs';
 import type { NodeFilter } from './filters.js';
 import type { Node } from './node.js';
+import { validateNodeSetOptions } from './node-set-options.js';
+import { StaticNodeSet } from './static-node-set.js';
+import { WatchedNodeSet } from './watched-node-set.js';
 
-/** The defaults of `NodeSetOptions`. */
-export const DISCOVERY_DEFAULTS = Object.freeze({
-  /** How long an empty instance list must last before calls fail fast with `KRATOS_NO_INSTANCES`. */
-  emptyGrace: 1_000,
-});
+export { DISCOVERY_DEFAULTS } from './discovery-defaults.js';
 
 /** What `watchNodes` takes besides the discovery and the name. */
 export interface NodeSetOptions {
@@ -59,9 +58,36 @@ export interface NodeSet {
  * The live nodes of `name`: subscribes to `discovery.watch(name)` lazily (on first use), shares
  * one watch per discovery and name between every node set, keeps the nodes of the wanted schemes
  * that pass the filters, and applies the empty-list policy of `NodeSetState`.
+ *
+ * - A list that turns empty keeps the previous nodes in use for `emptyGrace` ms (a rolling
+ *   restart, a registry hiccup), then the set is `empty` and calls fail fast.
+ * - A watch that fails (or completes) is logged as a warning naming the service and watched
+ *   again 1000 ms later; the nodes known so far stay in use meanwhile.
+ * - Every list change is logged at debug level, naming the service.
+ *
+ * Close the node set with its client: the shared watch ends with its last node set.
+ *
+ * @example
+ * const nodes = watchNodes(registry, 'greeter', { schemes: ['http'], logger });
+ * const list = await nodes.ready(AbortSignal.timeout(1_000)); // waits for the first resolution
+ * const picked = selector.pick(list);
  * @throws KratosError `KRATOS_DISCOVERY_INVALID_OPTIONS` naming every bad option.
  */
-export declare function watchNodes(discovery: ServiceDiscovery, name: string, options: NodeSetOptions): NodeSet;
+export function watchNodes(discovery: ServiceDiscovery, name: string, options: NodeSetOptions): NodeSet {
+  validateNodeSetOptions(discovery, name, options);
+  return new WatchedNodeSet(discovery, name, options);
+}
 
-/** A node set that is always `ready` with `nodes` (a static target). Throws when `nodes` is empty. */
-export declare function staticNodes(service: string, nodes: readonly Node[]): NodeSet;
+/**
+ * A node set that is always `ready` with `nodes` (a static target): `ready()` resolves at once,
+ * `state$` emits that one state and completes on `close()`.
+ *
+ * @example
+ * const target = parseTarget('127.0.0.1:8000');
+ * const nodes = staticNodes(target.address, [node]);
+ * @throws KratosError `KRATOS_DISCOVERY_INVALID_OPTIONS` when `nodes` is empty or `service` is not
+ * a non-empty string.
+ */
+export function staticNodes(service: string, nodes: readonly Node[]): NodeSet {
+  return new StaticNodeSet(service, nodes);
+}
