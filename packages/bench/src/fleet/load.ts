@@ -40,10 +40,9 @@ export async function steadyLoad(
         const answer = await call();
         records.push({ at, latency: performance.now() - began, ok: true, outcome: answer.instanceId });
       } catch (error) {
-        const outcome =
-          error instanceof Error
-            ? `${(error as { code?: unknown }).code ?? ''} ${error.message}`
-            : String(error);
+        const code = (error as { code?: unknown } | undefined)?.code;
+        const message = error instanceof Error ? error.message : String(error);
+        const outcome = typeof code === 'string' || typeof code === 'number' ? `${code} ${message}` : message;
         records.push({ at, latency: performance.now() - began, ok: false, outcome });
       }
       if (options.pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, options.pauseMs));
