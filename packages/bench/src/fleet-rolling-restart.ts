@@ -6,8 +6,8 @@ const SIZE = 3;
 const DRAIN_DELAY_MS = 1_000;
 const STEADY_MS = 6_000;
 const TAIL_MS = 1_000;
-const WORKERS = 4;
-const PAUSE_MS = 10;
+const WORKERS = 8;
+const PAUSE_MS = 5;
 
 /**
  * Fleet: rolling restart. A real etcd, 3 example instances (drainDelay 1000 ms) and steady load
