@@ -28,6 +28,7 @@ export type { Newable, RegistrarOptions, ServerOptions } from './decorators/deco
 
 export { KratosErrorCode } from './errors/error-codes.js';
 export { KratosError, isKratosError, type KratosErrorOptions } from './errors/kratos-error.js';
+export { describeError, describeValue, hasMethods } from './errors/describe.js';
 
 export { LifecycleKernel, type KernelDependencies } from './kernel/lifecycle-kernel.js';
 export { processSignals } from './kernel/process-signals.js';

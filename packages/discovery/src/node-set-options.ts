@@ -1,4 +1,4 @@
-import { KratosError } from '@kratos-ts/core';
+import { describeValue, hasMethods, KratosError } from '@kratos-ts/core';
 import { DiscoveryErrorCode } from './discovery-error-codes.js';
 
 const KNOWN_OPTIONS = new Set(['schemes', 'filters', 'emptyGrace', 'logger', 'scheduler']);
@@ -99,32 +99,5 @@ function checkOptions(problems: string[], raw: Record<string, unknown>): void {
     problems.push(
       `scheduler must be an RxJS SchedulerLike (now() and schedule()), got ${describeValue(scheduler)}: leave it out outside tests`,
     );
-  }
-}
-
-function hasMethods(value: unknown, methods: readonly string[]): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  const record = value as Record<string, unknown>;
-  return methods.every((method) => typeof record[method] === 'function');
-}
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return value.length === 0 ? 'an empty array' : 'an array';
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value);
-    case 'number':
-    case 'boolean':
-    case 'bigint':
-      return String(value);
-    case 'undefined':
-      return 'undefined';
-    case 'function':
-      return 'a function';
-    case 'symbol':
-      return 'a symbol';
-    default:
-      return 'an object';
   }
 }

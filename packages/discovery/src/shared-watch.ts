@@ -1,6 +1,6 @@
+import { describeError } from '@kratos-ts/core';
 import type { Logger, ServiceDiscovery, ServiceInstance } from '@kratos-ts/core';
 import { defer, type SchedulerLike, type Subscription } from 'rxjs';
-import { describeError } from './describe-error.js';
 
 /** How long a failed (or completed) watch waits before watching again. */
 export const REWATCH_DELAY_MS = 1_000;

@@ -1,4 +1,10 @@
-import { silentLogger, type Logger, type ServiceDiscovery, type ServiceInstance } from '@kratos-ts/core';
+import {
+  describeError,
+  type Logger,
+  type ServiceDiscovery,
+  type ServiceInstance,
+  silentLogger,
+} from '@kratos-ts/core';
 import {
   BehaviorSubject,
   asyncScheduler,
@@ -20,7 +26,6 @@ import {
 } from './node-set-errors.js';
 import { sameNodes } from './same-nodes.js';
 import { joinWatch, type WatchMembership } from './shared-watch.js';
-import { describeError } from './describe-error.js';
 
 const RESOLVING: NodeSetState = Object.freeze({ kind: 'resolving' });
 const EMPTY: NodeSetState = Object.freeze({ kind: 'empty' });

@@ -1,11 +1,10 @@
-import { KratosError } from '@kratos-ts/core';
+import { describeError, KratosError } from '@kratos-ts/core';
 import {
   GRPCCancelledError,
   GRPCDeadlineExceededError,
   GRPCUnavailableError,
   isRecoverableError,
 } from 'etcd3';
-import { describeError } from './describe-error.js';
 import { EtcdErrorCode } from './etcd-error-codes.js';
 
 /** What was being done when etcd failed, to name it in the error. */

@@ -1,7 +1,7 @@
+import { describeError } from '@kratos-ts/core';
 import type { Logger, ServiceInstance } from '@kratos-ts/core';
 import type { Etcd3, IWatchResponse, Watcher } from 'etcd3';
 import { Observable } from 'rxjs';
-import { describeError } from './describe-error.js';
 import { decodeInstance } from './instance-codec.js';
 
 /** What `etcdServiceWatch` takes. */

@@ -1,3 +1,4 @@
+import { describeError } from '@kratos-ts/core';
 import type { Logger } from '@kratos-ts/core';
 import {
   asyncScheduler,
@@ -12,7 +13,6 @@ import {
   type SchedulerLike,
 } from 'rxjs';
 import { retryWithBackoff, type BackoffOptions } from './backoff.js';
-import { describeError } from './describe-error.js';
 import type { KeptLease, LeaseGrantor } from './kept-lease.js';
 
 /** What `keepRegistered` takes. */

@@ -1,7 +1,7 @@
+import { describeError } from '@kratos-ts/core';
 import type { Logger, ServiceInstance } from '@kratos-ts/core';
 import { defer, type Observable, type SchedulerLike } from 'rxjs';
 import { retryWithBackoff, type BackoffOptions } from './backoff.js';
-import { describeError } from './describe-error.js';
 
 /** What `watchService` takes. */
 export interface WatchServiceOptions {

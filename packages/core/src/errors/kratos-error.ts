@@ -31,9 +31,3 @@ export function isKratosError(error: unknown): error is KratosError {
       typeof (error as { code?: unknown }).code === 'string')
   );
 }
-
-/** A short, single-line description of any thrown value, for messages. */
-export function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
-  return String(error);
-}

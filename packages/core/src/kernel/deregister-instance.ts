@@ -1,7 +1,8 @@
 import { ignoreElements, of, tap, type Observable } from 'rxjs';
 import { forkJoinAll } from './fork-join-all.js';
 import { KratosErrorCode } from '../errors/error-codes.js';
-import { KratosError, describeError } from '../errors/kratos-error.js';
+import { describeError } from '../errors/describe.js';
+import { KratosError } from '../errors/kratos-error.js';
 import { Deadlines } from './deadlines.js';
 import { guardedStep } from './guarded-step.js';
 import type { RunSession } from './run-session.js';

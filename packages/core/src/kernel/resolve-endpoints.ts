@@ -12,7 +12,8 @@ import {
   type Observable,
 } from 'rxjs';
 import { KratosErrorCode } from '../errors/error-codes.js';
-import { KratosError, describeError } from '../errors/kratos-error.js';
+import { describeError } from '../errors/describe.js';
+import { KratosError } from '../errors/kratos-error.js';
 import { forkJoinAll } from './fork-join-all.js';
 import type { ServerEntry } from './named-step.js';
 import type { RunSession } from './run-session.js';

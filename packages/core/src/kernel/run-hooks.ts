@@ -2,7 +2,8 @@ import { EMPTY, concatMap, defer, from, ignoreElements, tap, type Observable } f
 import { ABANDON_GRACE_MS } from '../contracts/kratos-options.js';
 import type { HookPhase } from '../contracts/hook-context.js';
 import { KratosErrorCode } from '../errors/error-codes.js';
-import { KratosError, describeError } from '../errors/kratos-error.js';
+import { describeError } from '../errors/describe.js';
+import { KratosError } from '../errors/kratos-error.js';
 import { guardedStep, type StepOutcome } from './guarded-step.js';
 import type { NamedHook } from './named-step.js';
 import type { RunSession } from './run-session.js';

@@ -1,4 +1,4 @@
-import { silentLogger, type Logger } from '@kratos-ts/core';
+import { describeValue, hasMethods, type Logger, silentLogger } from '@kratos-ts/core';
 import { DISCOVERY_DEFAULTS, type NodeFilter } from '@kratos-ts/discovery';
 import type { SchedulerLike } from 'rxjs';
 
@@ -152,31 +152,4 @@ export function resolveDiscoveryResolverOptions(
     },
     problems,
   };
-}
-
-function hasMethods(value: unknown, methods: readonly string[]): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  const record = value as Record<string, unknown>;
-  return methods.every((method) => typeof record[method] === 'function');
-}
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return value.length === 0 ? 'an empty array' : 'an array';
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value);
-    case 'number':
-    case 'boolean':
-    case 'bigint':
-      return String(value);
-    case 'undefined':
-      return 'undefined';
-    case 'function':
-      return 'a function';
-    case 'symbol':
-      return 'a symbol';
-    default:
-      return 'an object';
-  }
 }

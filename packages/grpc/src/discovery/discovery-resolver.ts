@@ -1,5 +1,5 @@
 import { experimental, status, type ChannelOptions, type ServiceConfig } from '@grpc/grpc-js';
-import type { Logger, ServiceDiscovery } from '@kratos-ts/core';
+import { describeError, type Logger, type ServiceDiscovery } from '@kratos-ts/core';
 import { watchNodes, type NodeSetState } from '@kratos-ts/discovery';
 import {
   Observable,
@@ -160,7 +160,7 @@ class DiscoveryResolver implements experimental.Resolver {
       catchError((error: unknown) =>
         of<Resolution>({
           kind: 'failed',
-          details: `Cannot resolve "${experimental.uriToString(this.#target)}": ${describe(error)}`,
+          details: `Cannot resolve "${experimental.uriToString(this.#target)}": ${describeError(error)}`,
           logger,
         }),
       ),
@@ -272,9 +272,4 @@ class DiscoveryResolver implements experimental.Resolver {
 
 function roundRobinConfig(): ServiceConfig {
   return { loadBalancingConfig: [{ round_robin: {} }], methodConfig: [] };
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
-  return String(error);
 }

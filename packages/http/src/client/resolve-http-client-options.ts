@@ -1,16 +1,16 @@
 import type { ConnectionOptions } from 'node:tls';
 import {
+  describeValue,
   isKratosError,
   KratosError,
-  silentLogger,
   type Logger,
   type ServiceDiscovery,
+  silentLogger,
 } from '@kratos-ts/core';
 import { parseTarget, type NodeFilter, type Selector, type Target } from '@kratos-ts/discovery';
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { HttpClientErrorCode } from './http-client-error-codes.js';
 import { HTTP_CLIENT_DEFAULTS, type HttpClientOptions } from './http-client-options.js';
-import { show } from './show.js';
 
 /** `HttpClientOptions` checked, with the target parsed and every default applied. */
 export interface ResolvedHttpClientOptions {
@@ -71,7 +71,7 @@ export function resolveHttpClientOptions(options: HttpClientOptions): ResolvedHt
   let target: Target | undefined;
   if (typeof raw.target !== 'string') {
     problem(
-      `target must be a string such as 'discovery:///greeter' or 'http://127.0.0.1:8000', got ${show(raw.target)}`,
+      `target must be a string such as 'discovery:///greeter' or 'http://127.0.0.1:8000', got ${describeValue(raw.target)}`,
     );
   } else {
     try {
@@ -84,7 +84,7 @@ export function resolveHttpClientOptions(options: HttpClientOptions): ResolvedHt
 
   const discovery = raw.discovery;
   if (discovery !== undefined && !isDiscovery(discovery)) {
-    problem(`discovery must be a ServiceDiscovery (getService and watch), got ${show(discovery)}`);
+    problem(`discovery must be a ServiceDiscovery (getService and watch), got ${describeValue(discovery)}`);
   } else if (target?.kind === 'discovery' && discovery === undefined) {
     problem(
       `target "${String(raw.target)}" needs a discovery: pass the registry the service registers in, ` +
@@ -94,17 +94,19 @@ export function resolveHttpClientOptions(options: HttpClientOptions): ResolvedHt
 
   const selector = raw.selector;
   if (selector !== undefined && !hasMethod(selector, 'pick')) {
-    problem(`selector must be a Selector such as p2c(), wrr() or random(), got ${show(selector)}`);
+    problem(`selector must be a Selector such as p2c(), wrr() or random(), got ${describeValue(selector)}`);
   }
   const filters = raw.filters ?? [];
   if (!Array.isArray(filters) || !filters.every((filter) => typeof filter === 'function')) {
-    problem(`filters must be an array of node filters such as [version('2.0.0')], got ${show(filters)}`);
+    problem(
+      `filters must be an array of node filters such as [version('2.0.0')], got ${describeValue(filters)}`,
+    );
   }
 
   const timeout = raw.timeout ?? HTTP_CLIENT_DEFAULTS.timeout;
   if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0 || timeout > MAX_TIMER_MS) {
     problem(
-      `timeout must be a finite number of milliseconds > 0 and <= ${MAX_TIMER_MS} (the deadline of a whole request), got ${show(timeout)}`,
+      `timeout must be a finite number of milliseconds > 0 and <= ${MAX_TIMER_MS} (the deadline of a whole request), got ${describeValue(timeout)}`,
     );
   }
   const maxRetries = resolveRetry(raw.retry, problem);
@@ -117,12 +119,12 @@ export function resolveHttpClientOptions(options: HttpClientOptions): ResolvedHt
       emptyGrace < 0 ||
       emptyGrace > MAX_TIMER_MS)
   ) {
-    problem(`emptyGrace must be a finite number of milliseconds >= 0, got ${show(emptyGrace)}`);
+    problem(`emptyGrace must be a finite number of milliseconds >= 0, got ${describeValue(emptyGrace)}`);
   }
 
   const secure = raw.secure;
   if (secure !== undefined && typeof secure !== 'boolean') {
-    problem(`secure must be true or false, got ${show(secure)}`);
+    problem(`secure must be true or false, got ${describeValue(secure)}`);
   }
   const scheme = resolveScheme(
     target,
@@ -132,15 +134,19 @@ export function resolveHttpClientOptions(options: HttpClientOptions): ResolvedHt
 
   const tls = raw.tls;
   if (tls !== undefined && (typeof tls !== 'object' || tls === null)) {
-    problem(`tls must be node:tls connection options such as { ca }, got ${show(tls)}`);
+    problem(`tls must be node:tls connection options such as { ca }, got ${describeValue(tls)}`);
   }
   const logger = raw.logger ?? silentLogger;
   if (!hasMethod(logger, 'debug') || !hasMethod(logger, 'warn')) {
-    problem(`logger must be a Logger (pino fits) with debug, info, warn and error, got ${show(logger)}`);
+    problem(
+      `logger must be a Logger (pino fits) with debug, info, warn and error, got ${describeValue(logger)}`,
+    );
   }
   const scheduler = raw.scheduler ?? asyncScheduler;
   if (!hasMethod(scheduler, 'schedule') || !hasMethod(scheduler, 'now')) {
-    problem(`scheduler must be an RxJS SchedulerLike such as asyncScheduler, got ${show(scheduler)}`);
+    problem(
+      `scheduler must be an RxJS SchedulerLike such as asyncScheduler, got ${describeValue(scheduler)}`,
+    );
   }
 
   if (problems.length > 0 || !target) {
@@ -176,7 +182,7 @@ function resolveRetry(retry: unknown, problem: (message: string) => void): numbe
   if (typeof max !== 'number' || !Number.isInteger(max) || max < 0 || extra.length > 0) {
     const unknown = extra.length > 0 ? ` (unknown key ${extra.map((key) => `"${key}"`).join(', ')})` : '';
     problem(
-      `retry must be { max } with max an integer >= 0 (retries after the first attempt), or false for none, got ${show(retry)}${unknown}`,
+      `retry must be { max } with max an integer >= 0 (retries after the first attempt), or false for none, got ${describeValue(retry)}${unknown}`,
     );
     return 0;
   }

@@ -1,7 +1,6 @@
-import { KratosError } from '@kratos-ts/core';
+import { describeValue, KratosError } from '@kratos-ts/core';
 import { HttpClientErrorCode } from './http-client-error-codes.js';
 import type { HttpRequestOptions } from './http-client.js';
-import { show } from './show.js';
 
 /** `HttpRequestOptions` checked and ready to dispatch. */
 export interface ResolvedHttpRequest {
@@ -41,7 +40,7 @@ export function resolveHttpRequest(options: HttpRequestOptions, service: string)
   const rawMethod = raw.method ?? 'GET';
   let method = 'GET';
   if (typeof rawMethod !== 'string' || !TOKEN.test(rawMethod)) {
-    problems.push(`method must be an HTTP method such as 'GET' or 'POST', got ${show(rawMethod)}`);
+    problems.push(`method must be an HTTP method such as 'GET' or 'POST', got ${describeValue(rawMethod)}`);
   } else {
     method = NORMALISED_METHODS.has(rawMethod.toUpperCase()) ? rawMethod.toUpperCase() : rawMethod;
     if (method.toUpperCase() === 'CONNECT') {
@@ -52,17 +51,17 @@ export function resolveHttpRequest(options: HttpRequestOptions, service: string)
   if (typeof path !== 'string' || !PATH.test(path)) {
     problems.push(
       `path must start with '/' and hold only printable ASCII without spaces or '#' ` +
-        `(percent-encode the rest, e.g. with encodeURIComponent), got ${show(path)}`,
+        `(percent-encode the rest, e.g. with encodeURIComponent), got ${describeValue(path)}`,
     );
   }
   const headers = resolveHeaders(raw.headers, problems);
   const body = raw.body;
   if (body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array)) {
-    problems.push(`body must be a string or a Uint8Array (Buffer), got ${show(body)}`);
+    problems.push(`body must be a string or a Uint8Array (Buffer), got ${describeValue(body)}`);
   }
   const signal = raw.signal;
   if (signal !== undefined && !isAbortSignal(signal)) {
-    problems.push(`signal must be an AbortSignal, got ${show(signal)}`);
+    problems.push(`signal must be an AbortSignal, got ${describeValue(signal)}`);
   }
 
   const label = `${typeof rawMethod === 'string' ? rawMethod : '?'} ${typeof path === 'string' ? (path.split('?')[0] ?? '') : '?'}`;
@@ -92,12 +91,12 @@ function resolveHeaders(headers: unknown, problems: string[]): Record<string, st
   const resolved: Record<string, string | string[]> = {};
   if (headers === undefined) return resolved;
   if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
-    problems.push(`headers must be an object of name: value, got ${show(headers)}`);
+    problems.push(`headers must be an object of name: value, got ${describeValue(headers)}`);
     return resolved;
   }
   for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
     if (value === undefined) continue;
-    if (!TOKEN.test(name)) problems.push(`header name ${show(name)} is not a valid HTTP token`);
+    if (!TOKEN.test(name)) problems.push(`header name ${describeValue(name)} is not a valid HTTP token`);
     const values = Array.isArray(value) ? (value as unknown[]) : [value];
     if (!values.every((v) => typeof v === 'string' && HEADER_VALUE.test(v))) {
       problems.push(`header "${name}" must be a string or an array of strings without CR, LF or NUL`);

@@ -86,7 +86,7 @@ describe('createHttpClient options', () => {
       `target "discovery:///greeter" needs a discovery`,
     );
     expect(invalid({ target: 'discovery:///greeter', discovery: {} }).message).toContain(
-      'discovery must be a ServiceDiscovery (getService and watch), got object',
+      'discovery must be a ServiceDiscovery (getService and watch), got an object',
     );
   });
 
