@@ -40,3 +40,11 @@ export { createKratosModule, kratosModule, type KratosModuleConfig } from './mod
 export { InMemoryRegistry } from './registry/in-memory-registry.js';
 export { endpointHost, type NetworkInterfaces } from './endpoints/endpoint-host.js';
 export { silentLogger } from './logging/silent-logger.js';
+export {
+  lifecycleTrace,
+  type LifecycleTrace,
+  type LifecycleTraceOptions,
+  type TraceDocument,
+  type TraceEvent,
+  type TracedKernel,
+} from './trace/lifecycle-trace.js';

@@ -1,0 +1,110 @@
+import { describe, expect, it } from '@jest/globals';
+import { lifecycleTrace, type TraceEvent } from '../../src/index.js';
+import { KernelHarness, namedHook } from '../support/kernel-harness.js';
+
+// A lifecycle in virtual time: every duration below is exact, so the trace's must be too.
+function tracedRun() {
+  const h: KernelHarness = new KernelHarness({
+    options: { name: 'test', drainDelay: 100 },
+    servers: [
+      { name: 'http', start: { ms: 50 }, stop: { ms: 30 } },
+      { name: 'grpc', start: { ms: 80 }, stop: { ms: 10 } },
+    ],
+    registrars: [{ name: 'etcd', register: { ms: 5 }, deregister: { ms: 7 } }],
+    hooks: [
+      namedHook(() => h, 'beforeStart', 'migrate', { ms: 20 }),
+      namedHook(() => h, 'afterStop', 'flush', { ms: 4 }),
+    ],
+  });
+  const trace = lifecycleTrace(h.kernel, { now: () => h.scheduler.now(), measure: false, pid: 7 });
+  return { h, trace };
+}
+
+const spans = (events: readonly TraceEvent[]) => events.filter((event) => event.ph === 'X');
+const span = (events: readonly TraceEvent[], name: string): TraceEvent => {
+  const found = spans(events).find((event) => event.name === name);
+  if (!found) throw new Error(`no span "${name}" in ${JSON.stringify(events.map((e) => e.name))}`);
+  return found;
+};
+
+describe('lifecycleTrace', () => {
+  it('writes Chrome trace events: complete spans in µs on named tracks, one per server', async () => {
+    const { h, trace } = tracedRun();
+    await h.run(() => h.signalAt(1_000));
+    const { traceEvents, displayTimeUnit } = trace.document();
+    expect(displayTimeUnit).toBe('ms');
+    for (const event of spans(traceEvents)) {
+      expect(event).toEqual({
+        name: expect.any(String),
+        cat: expect.any(String),
+        ph: 'X',
+        ts: expect.any(Number),
+        dur: expect.any(Number),
+        pid: 7,
+        tid: expect.any(Number),
+        args: expect.any(Object),
+      });
+    }
+    const tracks = Object.fromEntries(
+      traceEvents.filter((e) => e.ph === 'M').map((e) => [e.args.name as string, e.tid]),
+    );
+    expect(Object.keys(tracks)).toEqual([
+      'lifecycle',
+      'hooks',
+      'registration',
+      'drain',
+      'server http',
+      'server grpc',
+    ]);
+    expect(span(traceEvents, 'start http')).toMatchObject({
+      ts: 20_000,
+      dur: 50_000,
+      tid: tracks['server http'],
+      args: { status: 'ok' },
+    });
+    expect(span(traceEvents, 'start grpc')).toMatchObject({
+      ts: 20_000,
+      dur: 80_000,
+      tid: tracks['server grpc'],
+    });
+    expect(span(traceEvents, 'register etcd')).toMatchObject({
+      ts: 100_000,
+      dur: 5_000,
+      tid: tracks.registration,
+    });
+    expect(span(traceEvents, 'drain')).toMatchObject({ ts: 1_007_000, dur: 100_000, tid: tracks.drain });
+  });
+
+  it('the durations add up: starting is the hooks, the slowest start and the registration; stopping is deregister, drain, the slowest stop and the hooks', async () => {
+    const { h, trace } = tracedRun();
+    await h.run(() => h.signalAt(1_000));
+    const { traceEvents } = trace.document();
+    const dur = (name: string): number => span(traceEvents, name).dur!;
+    expect(dur('starting')).toBe(
+      dur('beforeStart migrate') + Math.max(dur('start http'), dur('start grpc')) + dur('register etcd'),
+    );
+    expect(dur('stopping')).toBe(
+      dur('deregister etcd') +
+        dur('drain') +
+        Math.max(dur('stop http'), dur('stop grpc')) +
+        dur('afterStop flush'),
+    );
+    expect(span(traceEvents, 'running').ts).toBe(span(traceEvents, 'starting').ts + dur('starting'));
+    expect(dur('starting') + dur('running') + dur('stopping')).toBe(1_000_000 + dur('stopping'));
+  });
+
+  it('records a failed step with its status and error, and stops recording on stop()', async () => {
+    const h: KernelHarness = new KernelHarness({
+      servers: [{ name: 'http', start: { ms: 10, fails: new Error('port taken') } }],
+    });
+    const trace = lifecycleTrace(h.kernel, { now: () => h.scheduler.now(), measure: false });
+    await h.run();
+    expect(span(trace.document().traceEvents, 'start http').args).toEqual({
+      status: 'failed',
+      error: expect.stringContaining('failed to start: port taken'),
+    });
+    const before = trace.document().traceEvents.length;
+    trace.stop();
+    expect(trace.document().traceEvents).toHaveLength(before);
+  });
+});
