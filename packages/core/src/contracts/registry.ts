@@ -13,7 +13,8 @@ export interface ServiceInstance {
 }
 
 /**
- * Registers the instance once every server serves and deregisters it first thing on stop.
+ * Registers the instance once every server serves, and deregisters it on stop right after the
+ * `beforeStop` hooks (before the drain and the servers' stop).
  * Both calls must honour `signal`: it aborts at `registrarTimeout` or when the start is abandoned.
  * Either may return a Promise or an Observable (its first value or its completion settles it).
  */
