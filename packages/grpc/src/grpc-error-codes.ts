@@ -13,6 +13,11 @@ export const GrpcErrorCode = {
   BindFailed: 'KRATOS_GRPC_BIND_FAILED',
   /** `start()` was called while the server was already started. */
   AlreadyStarted: 'KRATOS_GRPC_ALREADY_STARTED',
+  /**
+   * Not an error thrown to you: the code of the warning (`process.emitWarning`) a server with no
+   * kernel emits when a handler throws or rejects. Under a kernel the failure is logged instead.
+   */
+  HandlerFailed: 'KRATOS_GRPC_HANDLER_FAILED',
 } as const;
 
 /** One of the values of `GrpcErrorCode`. */

@@ -10,7 +10,10 @@ import type { PackageDefinition } from '@grpc/proto-loader';
 export interface GrpcService {
   /** From `@grpc/proto-loader` (`packageDefinition['greeter.v1.Greeter']`) or generated code. */
   readonly definition: ServiceDefinition;
-  /** Handlers by method name; they are called with `this` bound to this object. */
+  /**
+   * Handlers by method name, called with `this` bound to this object. They may be `async`: a throw
+   * or a rejection ends the call with `INTERNAL` and is logged (see docs/grpc.md).
+   */
   readonly implementation: UntypedServiceImplementation | object;
 }
 

@@ -1,12 +1,20 @@
 import { Server as GrpcJsServer, ServerCredentials, type ServiceDefinition } from '@grpc/grpc-js';
 import type { PackageDefinition } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
-import { KratosError, type KernelView, type LifecycleState, type TransportServer } from '@kratos-ts/core';
+import {
+  KratosError,
+  type KernelView,
+  type LifecycleState,
+  type Logger,
+  type TransportServer,
+} from '@kratos-ts/core';
 import { networkInterfaces } from 'node:os';
 import type { Subscription } from 'rxjs';
 import { hostPort } from './host-port.js';
 import { grpcEndpoint } from './grpc-endpoint.js';
 import { GrpcErrorCode } from './grpc-error-codes.js';
+import { guardImplementation, type GrpcHandlerFailure } from './guard-implementation.js';
+import { handlerFailureMessage } from './handler-failure-message.js';
 import {
   resolveGrpcServerOptions,
   type GrpcServerOptions,
@@ -28,6 +36,9 @@ import { serviceNameOf } from './service-name.js';
  *   end of `start()` until `stop()` is called.
  * - `stop(signal)`: `tryShutdown` (no new calls; in-flight calls finish), ending open health Watch
  *   streams; when `signal` aborts (the stop timeout), `forceShutdown` cancels what is left.
+ * - A handler that throws or returns a rejected promise ends its call with `INTERNAL` and the error
+ *   is logged (with the method path) through the kernel's logger; the process keeps serving. See
+ *   docs/grpc.md.
  *
  * @example
  * container.bind(SERVER).toDynamicValue((ctx) =>
@@ -47,6 +58,7 @@ export class GrpcServer implements TransportServer {
   #stopping = false;
   #kernelState: LifecycleState | undefined;
   #kernelSubscription: Subscription | undefined;
+  #logger: Logger | undefined;
 
   /** @throws KratosError `KRATOS_GRPC_INVALID_OPTIONS` listing every invalid option. */
   constructor(options: GrpcServerOptions = {}) {
@@ -83,8 +95,12 @@ export class GrpcServer implements TransportServer {
     return this;
   }
 
-  /** Called by the kernel before `start`: health then follows the kernel's state. */
+  /**
+   * Called by the kernel before `start`: health then follows the kernel's state, and handler
+   * failures go to the kernel's logger.
+   */
   attachKernel(kernel: KernelView): void {
+    this.#logger = kernel.logger;
     this.#kernelSubscription?.unsubscribe();
     this.#kernelState = kernel.state;
     this.#kernelSubscription = kernel.state$.subscribe((state) => {
@@ -199,8 +215,10 @@ export class GrpcServer implements TransportServer {
 
   #createServer(): GrpcJsServer {
     const server = new GrpcJsServer(this.#options.options);
+    const onFailure = (error: unknown, path: string, failure: GrpcHandlerFailure): void =>
+      this.#handlerFailed(error, path, failure);
     for (const { definition, implementation } of this.#services) {
-      server.addService(definition, implementation as Parameters<GrpcJsServer['addService']>[1]);
+      server.addService(definition, guardImplementation(definition, implementation, onFailure));
     }
     if (this.#options.health) this.health.addToServer(server);
     if (this.#options.reflection.length > 0) {
@@ -208,6 +226,13 @@ export class GrpcServer implements TransportServer {
       new ReflectionService(merged).addToServer(server);
     }
     return server;
+  }
+
+  #handlerFailed(error: unknown, path: string, failure: GrpcHandlerFailure): void {
+    const message = handlerFailureMessage(this.name, path, error, failure);
+    // Standalone (no kernel), a warning is the one channel every Node process has.
+    if (this.#logger) this.#logger.error({ err: error, method: path, server: this.name }, message);
+    else process.emitWarning(message, { code: GrpcErrorCode.HandlerFailed });
   }
 
   #refreshHealth(): void {

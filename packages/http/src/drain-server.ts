@@ -1,35 +1,57 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { SocketTracker } from './socket-tracker.js';
 
 /**
  * How long idle keep-alive sockets stay open once a stop began. A client that is reusing such a
  * socket right now (it has just read its previous response) gets its request in and answered with
  * `Connection: close`, instead of having it reset; a few milliseconds cover a busy client's event
- * loop. It is the only wait of a stop with nothing in flight.
+ * loop. It is the only wait of a stop with nothing in flight and every connection between requests.
  */
 export const IDLE_CLOSE_GRACE_MS = 20;
+
+/** What a drain needs besides the server, its sockets and the stop signal. */
+export interface DrainOptions {
+  /**
+   * From the start of the drain, how long a socket may still take to complete a request head (or
+   * its TLS handshake) before it is closed. Never shorter than `IDLE_CLOSE_GRACE_MS` in effect.
+   */
+  readonly partialRequestGrace: number;
+  /** Called for each upgraded socket once the listener is closed; must not throw. */
+  readonly closeUpgraded?: ((socket: Socket, request: IncomingMessage) => void) | undefined;
+}
 
 /**
  * The graceful stop of a listening Node HTTP(S) server, in this order:
  *
  * 1. responses from now on say `Connection: close` (in-flight ones too, when their headers are not out);
  * 2. the listener closes, so new connections are refused;
- * 3. idle keep-alive sockets are closed after `IDLE_CLOSE_GRACE_MS`, once the event loop has read
+ * 3. `closeUpgraded` is called for each upgraded socket (a WebSocket, say), which stays open until
+ *    it closes or step 7;
+ * 4. idle keep-alive sockets are closed after `IDLE_CLOSE_GRACE_MS`, once the event loop has read
  *    what already arrived;
- * 4. each busy socket is closed once its last response ends;
- * 5. when `signal` aborts, every socket left is destroyed.
+ * 5. sockets still awaiting a complete request head (nothing sent yet, a partial head, a TLS
+ *    handshake under way) are closed after `partialRequestGrace`, read the same way first; a
+ *    request whose head arrives before then is served as in step 6;
+ * 6. each busy socket is closed once its last response ends;
+ * 7. when `signal` aborts, every socket left is destroyed.
  *
  * Resolves once every socket is closed, never waiting for `keepAliveTimeout`.
  */
-export function drainServer(server: Server, tracker: SocketTracker, signal: AbortSignal): Promise<void> {
+export function drainServer(
+  server: Server,
+  tracker: SocketTracker,
+  signal: AbortSignal,
+  options: DrainOptions,
+): Promise<void> {
   return new Promise<void>((resolve) => {
     const timers = new Set<NodeJS.Timeout>();
     const forceClose = (): void => tracker.destroyAll();
-    const closeIdle = (): void => {
+    const later = (delay: number, work: () => void): void => {
       const timer = setTimeout(() => {
         timers.delete(timer);
-        afterNextPoll(() => server.closeIdleConnections());
-      }, IDLE_CLOSE_GRACE_MS);
+        afterNextPoll(work);
+      }, delay);
       timers.add(timer);
     };
     tracker.beginDrain();
@@ -43,9 +65,12 @@ export function drainServer(server: Server, tracker: SocketTracker, signal: Abor
       return;
     }
     signal.addEventListener('abort', forceClose, { once: true });
-    closeIdle();
-    // A TLS handshake that completes during the drain yields a socket with no request yet.
-    server.on('secureConnection', closeIdle);
+    const { closeUpgraded } = options;
+    if (closeUpgraded) {
+      for (const { socket, request } of tracker.upgradedSockets()) closeUpgraded(socket, request);
+    }
+    later(IDLE_CLOSE_GRACE_MS, () => server.closeIdleConnections());
+    later(Math.max(options.partialRequestGrace, IDLE_CLOSE_GRACE_MS), () => tracker.closeAwaitingHead());
   });
 }
 

@@ -17,6 +17,22 @@ export const HttpErrorCode = {
   AlreadyStarted: 'KRATOS_HTTP_ALREADY_STARTED',
   /** `endpoint()` was asked while the server was not listening. */
   NotListening: 'KRATOS_HTTP_NOT_LISTENING',
+  /**
+   * Not an error thrown to you: the code of the warning (`process.emitWarning`) a server with no
+   * kernel emits when its handler throws or rejects. Under a kernel the failure is logged instead.
+   */
+  HandlerFailed: 'KRATOS_HTTP_HANDLER_FAILED',
+  /**
+   * Not an error thrown to you: the code of the warning a server with no kernel emits when
+   * `onUpgrade` or `closeUpgraded` throws or rejects. Under a kernel the failure is logged instead.
+   */
+  UpgradeFailed: 'KRATOS_HTTP_UPGRADE_FAILED',
+  /**
+   * Not an error thrown to you: the code of the warning a server with no kernel emits when a stop
+   * begins with upgraded connections open and no `closeUpgraded` to close them (they are held until
+   * `stopTimeout`). Under a kernel it is logged as a warning instead.
+   */
+  UpgradedHeld: 'KRATOS_HTTP_UPGRADED_HELD',
 } as const;
 
 /** One of the `HttpErrorCode` values. */

@@ -1,11 +1,31 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerOptions as TlsServerOptions } from 'node:https';
+import type { Duplex } from 'node:stream';
 
 /**
- * Any Node request listener: a plain function, an Express 5 app, Koa's `app.callback()`.
- * Bind it as a method of a container service (an arrow property keeps `this`) to inject `APP_INFO`.
+ * Any Node request listener: a plain function, an `async` function, an Express 5 app, Koa's
+ * `app.callback()`. Bind it as a method of a container service (an arrow property keeps `this`) to
+ * inject `APP_INFO`. If it throws, or the promise it returns rejects, the server answers 500 (or
+ * cuts the response when its headers were already sent), logs the error and keeps serving.
  */
-export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void;
+export type HttpHandler =
+  | ((req: IncomingMessage, res: ServerResponse) => void)
+  // A union of signatures rather than `=> void | Promise<void>`: that would reject `(req, res) => res.end()`.
+  | ((req: IncomingMessage, res: ServerResponse) => Promise<void>);
+
+/**
+ * Takes over a connection that asked for an `Upgrade` (a WebSocket handshake): Node's `upgrade`
+ * event. The socket is no longer HTTP; `ws`'s `WebSocketServer.handleUpgrade(req, socket, head, cb)`
+ * is one such listener.
+ */
+export type HttpUpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+/**
+ * Asks the application to close one upgraded connection because the server is stopping (for a
+ * WebSocket: a close frame, code 1001 Going Away). The stop waits for the socket to close, not for
+ * the returned promise; a throw or a rejection is logged.
+ */
+export type CloseUpgradedHandler = (socket: Duplex, request: IncomingMessage) => void | Promise<void>;
 
 /** Where the probes answer. Each path is matched exactly (a query string is ignored), GET and HEAD only. */
 export interface HealthOptions {
@@ -44,6 +64,27 @@ export interface HttpServerOptions {
   readonly headersTimeout?: number | undefined;
   /** How long a client may take to send the whole request; 0 disables. Default 300000 (Node's). */
   readonly requestTimeout?: number | undefined;
+  /**
+   * Once a stop began, how long a connection may still take to send a complete request head;
+   * then it is closed without a response. It covers connections that sent nothing yet, a partial
+   * head (slowloris), an unfinished TLS handshake, and keep-alive ones that began their next
+   * request. A request whose head arrived before is served as usual. Default 1000; values below
+   * `IDLE_CLOSE_GRACE_MS` (20) act as 20.
+   */
+  readonly partialRequestGrace?: number | undefined;
+  /**
+   * Takes over requests that ask for an `Upgrade` (WebSocket). Without it, such a request reaches
+   * `handler` like any other (Node's behavior). Upgraded connections are tracked: see `closeUpgraded`.
+   * Once a stop began, upgrade requests are answered 503 with `Connection: close` instead.
+   */
+  readonly onUpgrade?: HttpUpgradeHandler | undefined;
+  /**
+   * Called for each upgraded connection when a stop begins (the listener is already closed), so
+   * that the application closes it gracefully; the stop resolves once they all closed, and destroys
+   * the ones left at `stopTimeout`. Without it upgraded connections stay open until `stopTimeout`,
+   * and the stop logs a warning saying how many. Needs `onUpgrade`.
+   */
+  readonly closeUpgraded?: CloseUpgradedHandler | undefined;
 }
 
 /** The defaults of every `HttpServerOptions` that has one. */
@@ -56,4 +97,5 @@ export const HTTP_SERVER_DEFAULTS = Object.freeze({
   keepAliveTimeout: 65_000,
   headersTimeout: 60_000,
   requestTimeout: 300_000,
+  partialRequestGrace: 1_000,
 });

@@ -1,4 +1,9 @@
-import { createServer as createHttpServer, type Server } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { networkInterfaces } from 'node:os';
 import {
@@ -8,7 +13,10 @@ import {
   type Logger,
   type TransportServer,
 } from '@kratos-ts/core';
-import { drainServer } from './drain-server.js';
+import { drainServer, type DrainOptions } from './drain-server.js';
+import { failResponse } from './fail-response.js';
+import { guardHandler } from './guard-handler.js';
+import { handlerFailureMessage, requestPath } from './handler-failure-message.js';
 import { HttpErrorCode } from './http-error-codes.js';
 import type { HttpServerOptions } from './http-server-options.js';
 import { listen } from './listen.js';
@@ -17,6 +25,7 @@ import { Probes } from './probes.js';
 import { resolveHttpServerOptions, type ResolvedHttpServerOptions } from './resolve-http-server-options.js';
 import type { ServerPhase } from './server-phase.js';
 import { SocketTracker } from './socket-tracker.js';
+import { guardCloseUpgraded, upgradeListener } from './upgrades.js';
 
 /**
  * An HTTP(S) `TransportServer`: serves any `(req, res)` listener, answers `/livez` and `/readyz`
@@ -24,9 +33,13 @@ import { SocketTracker } from './socket-tracker.js';
  *
  * - `start(signal)` resolves once listening; a bind failure rejects with a `KRATOS_HTTP_*` error
  *   naming host and port.
- * - `stop(signal)` stops listening, closes idle keep-alive sockets, lets in-flight requests finish
- *   (answered with `Connection: close`), closes each socket once its response ends, and destroys
- *   what is left when `signal` aborts (`stopTimeout`). See docs/http.md.
+ * - `stop(signal)` stops listening, asks the app to close upgraded connections (`closeUpgraded`),
+ *   closes idle keep-alive sockets, closes those without a complete request head after
+ *   `partialRequestGrace`, lets in-flight requests finish (answered with `Connection: close`),
+ *   closes each socket once its response ends, and destroys what is left when `signal` aborts
+ *   (`stopTimeout`). See docs/http.md.
+ * - A handler that throws or rejects gets its request answered 500 (or its response cut when the
+ *   headers were already sent); the error is logged with method and path, and serving goes on.
  *
  * @example
  * // A library-style binding …
@@ -94,7 +107,8 @@ export class HttpServer implements TransportServer {
 
   /**
    * Graceful stop; see the class comment. Resolves when every socket is closed: within
-   * `IDLE_CLOSE_GRACE_MS` when nothing is in flight, and at the latest right after `signal`
+   * `IDLE_CLOSE_GRACE_MS` when nothing is in flight, within `partialRequestGrace` when some
+   * connection has not sent a complete request head, and at the latest right after `signal`
    * aborts. Calls made while a stop runs share it, and the first of their signals to abort
    * finishes it forcibly. On a server that is not listening it resolves at once.
    */
@@ -173,7 +187,7 @@ export class HttpServer implements TransportServer {
       `HTTP server "${this.name}" closed its listener on ${this.#address()}; draining its connections`,
     );
     try {
-      await drainServer(server, tracker, signal);
+      await drainServer(server, tracker, signal, this.#drainOptions(tracker));
     } finally {
       this.#phase = 'stopped';
       this.#server = undefined;
@@ -182,21 +196,63 @@ export class HttpServer implements TransportServer {
   }
 
   #createServer(tracker: SocketTracker): Server {
-    const { tls, headersTimeout, requestTimeout, keepAliveTimeout, handler } = this.#options;
+    const { tls, headersTimeout, requestTimeout, keepAliveTimeout, handler, onUpgrade } = this.#options;
     const probes = this.#probes;
     const server: Server = tls
       ? createHttpsServer({ ...tls, headersTimeout, requestTimeout })
       : createHttpServer({ headersTimeout, requestTimeout });
     server.keepAliveTimeout = keepAliveTimeout;
-    server.on('connection', tracker.track);
-    if (tls) server.on('secureConnection', tracker.track);
+    if (tls) {
+      server.on('connection', tracker.trackHandshake);
+      server.on('secureConnection', tracker.trackSecure);
+    } else server.on('connection', tracker.track);
+    if (onUpgrade) server.on('upgrade', upgradeListener(this.name, tracker, onUpgrade, this.#upgradeFailed));
+    const guarded = guardHandler(handler, (error, req, res) => this.#handlerFailed(error, req, res));
     server.on('request', (req, res) => {
       tracker.onRequest(req, res);
       if (probes.answer(req, res, this.#phase)) return;
-      handler(req, res);
+      guarded(req, res);
     });
     return server;
   }
+
+  /** A handler threw or rejected: answer 500 (or cut the response) and report it; see docs/http.md. */
+  #handlerFailed(error: unknown, req: IncomingMessage, res: ServerResponse): void {
+    const method = req.method ?? 'GET';
+    const path = requestPath(req.url);
+    const message = handlerFailureMessage(this.name, method, path, error, failResponse(res, method));
+    if (this.#logger) this.#logger.error({ err: error, method, path, server: this.name }, message);
+    else process.emitWarning(message, { code: HttpErrorCode.HandlerFailed });
+  }
+
+  /**
+   * What the drain does beyond HTTP: the partial-request grace, and `closeUpgraded` for each upgraded
+   * connection. Without `closeUpgraded`, warns how many upgraded connections the stop will hold.
+   */
+  #drainOptions(tracker: SocketTracker): DrainOptions {
+    const { partialRequestGrace, closeUpgraded } = this.#options;
+    if (closeUpgraded) {
+      return {
+        partialRequestGrace,
+        closeUpgraded: guardCloseUpgraded(this.name, closeUpgraded, this.#upgradeFailed),
+      };
+    }
+    const held = tracker.upgradedSockets().length;
+    if (held > 0) {
+      const message = `HTTP server "${this.name}" holds ${held} upgraded connection(s) (WebSocket) that it cannot close gracefully: they stay open until stopTimeout, then are destroyed. Give closeUpgraded to close them (a WebSocket close 1001 Going Away).`;
+      if (this.#logger) this.#logger.warn({ server: this.name, upgraded: held }, message);
+      else process.emitWarning(message, { code: HttpErrorCode.UpgradedHeld });
+    }
+    return { partialRequestGrace };
+  }
+
+  /** `onUpgrade` or `closeUpgraded` threw or rejected; see docs/http.md. */
+  readonly #upgradeFailed = (error: unknown, request: IncomingMessage, message: string): void => {
+    const method = request.method ?? 'GET';
+    const path = requestPath(request.url);
+    if (this.#logger) this.#logger.error({ err: error, method, path, server: this.name }, message);
+    else process.emitWarning(message, { code: HttpErrorCode.UpgradeFailed });
+  };
 
   #address(): string {
     const address = this.#server?.address();

@@ -4,9 +4,11 @@ export { HttpServer } from './http-server.js';
 export { IDLE_CLOSE_GRACE_MS } from './drain-server.js';
 export {
   HTTP_SERVER_DEFAULTS,
+  type CloseUpgradedHandler,
   type HealthOptions,
   type HttpHandler,
   type HttpServerOptions,
+  type HttpUpgradeHandler,
 } from './http-server-options.js';
 export { HttpErrorCode } from './http-error-codes.js';
 export { probeVerdict, type ProbeVerdict } from './probe-verdict.js';

@@ -1,7 +1,13 @@
 import type { ServerOptions as TlsServerOptions } from 'node:https';
 import { KratosError } from '@kratos-ts/core';
 import { HttpErrorCode } from './http-error-codes.js';
-import { HTTP_SERVER_DEFAULTS, type HttpHandler, type HttpServerOptions } from './http-server-options.js';
+import {
+  HTTP_SERVER_DEFAULTS,
+  type CloseUpgradedHandler,
+  type HttpHandler,
+  type HttpServerOptions,
+  type HttpUpgradeHandler,
+} from './http-server-options.js';
 
 /** Both probe paths, resolved. */
 export interface ProbePaths {
@@ -20,6 +26,9 @@ export interface ResolvedHttpServerOptions {
   readonly keepAliveTimeout: number;
   readonly headersTimeout: number;
   readonly requestTimeout: number;
+  readonly partialRequestGrace: number;
+  readonly onUpgrade: HttpUpgradeHandler | undefined;
+  readonly closeUpgraded: CloseUpgradedHandler | undefined;
 }
 
 const KNOWN_OPTIONS = new Set([
@@ -32,8 +41,11 @@ const KNOWN_OPTIONS = new Set([
   'keepAliveTimeout',
   'headersTimeout',
   'requestTimeout',
+  'partialRequestGrace',
+  'onUpgrade',
+  'closeUpgraded',
 ]);
-const TIMEOUTS = ['keepAliveTimeout', 'headersTimeout', 'requestTimeout'] as const;
+const TIMEOUTS = ['keepAliveTimeout', 'headersTimeout', 'requestTimeout', 'partialRequestGrace'] as const;
 
 /**
  * Checks the options and applies the defaults. Every problem is reported at once, in one
@@ -70,6 +82,7 @@ export function resolveHttpServerOptions(options: HttpServerOptions): ResolvedHt
     keepAliveTimeout: HTTP_SERVER_DEFAULTS.keepAliveTimeout,
     headersTimeout: HTTP_SERVER_DEFAULTS.headersTimeout,
     requestTimeout: HTTP_SERVER_DEFAULTS.requestTimeout,
+    partialRequestGrace: HTTP_SERVER_DEFAULTS.partialRequestGrace,
   };
   for (const key of TIMEOUTS) {
     const value = raw[key] ?? HTTP_SERVER_DEFAULTS[key];
@@ -81,6 +94,16 @@ export function resolveHttpServerOptions(options: HttpServerOptions): ResolvedHt
     problems.push(
       `headersTimeout (${timeouts.headersTimeout}) must not exceed requestTimeout (${timeouts.requestTimeout})`,
     );
+  }
+  if (raw.onUpgrade !== undefined && typeof raw.onUpgrade !== 'function') {
+    problems.push(
+      `onUpgrade must be a (req, socket, head) listener such as one calling ws's handleUpgrade, got ${show(raw.onUpgrade)}`,
+    );
+  }
+  if (raw.closeUpgraded !== undefined && typeof raw.closeUpgraded !== 'function') {
+    problems.push(`closeUpgraded must be a (socket, request) function, got ${show(raw.closeUpgraded)}`);
+  } else if (raw.closeUpgraded !== undefined && raw.onUpgrade === undefined) {
+    problems.push('closeUpgraded needs onUpgrade: without it no connection is ever upgraded');
   }
   const health = resolveHealth(raw.health, problems);
 
@@ -99,6 +122,8 @@ export function resolveHttpServerOptions(options: HttpServerOptions): ResolvedHt
     tls: raw.tls as TlsServerOptions | undefined,
     health,
     ...timeouts,
+    onUpgrade: raw.onUpgrade as HttpUpgradeHandler | undefined,
+    closeUpgraded: raw.closeUpgraded as CloseUpgradedHandler | undefined,
   };
 }
 

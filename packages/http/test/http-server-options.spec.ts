@@ -60,6 +60,31 @@ describe('HttpServer options', () => {
     expect(error.message).toContain('give each its own path');
   });
 
+  it('partialRequestGrace defaults to 1000 ms and must be a finite number of milliseconds >= 0', () => {
+    expect(HTTP_SERVER_DEFAULTS.partialRequestGrace).toBe(1_000);
+    expect(() => new HttpServer({ handler, partialRequestGrace: 0 })).not.toThrow();
+    for (const value of [-1, Number.NaN, Number.POSITIVE_INFINITY, '1s']) {
+      const error = invalid({ handler, partialRequestGrace: value });
+      expect(error.code).toBe('KRATOS_HTTP_INVALID_OPTIONS');
+      expect(error.message).toContain('partialRequestGrace must be a finite number of milliseconds >= 0');
+    }
+  });
+
+  it('onUpgrade and closeUpgraded must be functions, and closeUpgraded needs onUpgrade', () => {
+    const error = invalid({ handler, onUpgrade: 'ws', closeUpgraded: {} });
+    expect(error.code).toBe('KRATOS_HTTP_INVALID_OPTIONS');
+    expect(error.message).toContain('onUpgrade must be a (req, socket, head) listener');
+    expect(error.message).toContain('closeUpgraded must be a (socket, request) function');
+    expect(error.errors).toHaveLength(2);
+    expect(invalid({ handler, closeUpgraded: () => undefined }).message).toContain(
+      'closeUpgraded needs onUpgrade',
+    );
+    expect(
+      () => new HttpServer({ handler, onUpgrade: () => undefined, closeUpgraded: async () => undefined }),
+    ).not.toThrow();
+    expect(() => new HttpServer({ handler, onUpgrade: () => undefined })).not.toThrow();
+  });
+
   it('rejects options that are not an object', () => {
     expect(invalid(undefined).message).toContain('options must be an object');
   });

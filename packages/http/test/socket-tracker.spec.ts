@@ -120,6 +120,91 @@ describe('SocketTracker', () => {
     expect(a.calls).toEqual(['end', 'destroy']);
   });
 
+  it('closeAwaitingHead closes sockets with no request yet or done with their last response, not busy ones', () => {
+    const { tracker, socket, request } = setup();
+    const fresh = socket();
+    const between = socket();
+    request(between).writableFinished = true;
+    const busy = socket();
+    request(busy);
+    tracker.beginDrain();
+    tracker.closeAwaitingHead();
+    expect([fresh.destroyed, between.destroyed, busy.destroyed]).toEqual([true, true, false]);
+    expect(tracker.sockets).toBe(1);
+  });
+
+  it('after closeAwaitingHead, a socket that starts awaiting a head is closed at once', () => {
+    const { tracker, socket } = setup();
+    tracker.beginDrain();
+    tracker.closeAwaitingHead();
+    expect(socket().destroyed).toBe(true);
+    expect(tracker.sockets).toBe(0);
+  });
+
+  it('lists upgraded sockets with their request, and leaves them to the application', () => {
+    const { tracker, socket, request } = setup();
+    const plain = socket();
+    const upgraded = socket();
+    request(upgraded).writableFinished = true;
+    const upgrade = { socket: upgraded, url: '/chat' };
+    tracker.onUpgrade(upgrade as unknown as IncomingMessage);
+    expect(tracker.upgradedSockets()).toEqual([{ socket: upgraded, request: upgrade }]);
+    tracker.beginDrain();
+    tracker.closeAwaitingHead();
+    expect([plain.destroyed, upgraded.destroyed]).toEqual([true, false]);
+    expect(tracker.upgradedSockets()).toHaveLength(1);
+    upgraded.destroy();
+    expect(tracker.upgradedSockets()).toEqual([]);
+  });
+
+  it('a response that ends on a socket upgraded since does not close that socket', () => {
+    const { tracker, socket, request } = setup();
+    const a = socket();
+    const first = request(a);
+    first.headersSent = true;
+    tracker.onUpgrade({ socket: a } as unknown as IncomingMessage);
+    tracker.beginDrain();
+    first.close();
+    expect(a.calls).toEqual([]);
+  });
+
+  it('with TLS, closes TCP sockets whose handshake is under way and TLS sockets awaiting a head', () => {
+    const tracker = new SocketTracker();
+    const stalled = new FakeSocket();
+    const secured = new FakeSocket();
+    tracker.trackHandshake(stalled as unknown as Socket);
+    tracker.trackHandshake(secured as unknown as Socket);
+    const idleTls = Object.assign(new FakeSocket(), { _parent: secured });
+    tracker.trackSecure(idleTls as unknown as Socket);
+    const busyTcp = new FakeSocket();
+    tracker.trackHandshake(busyTcp as unknown as Socket);
+    const busyTls = Object.assign(new FakeSocket(), { _parent: busyTcp });
+    tracker.trackSecure(busyTls as unknown as Socket);
+    tracker.onRequest(
+      { socket: busyTls } as unknown as IncomingMessage,
+      new FakeResponse() as unknown as ServerResponse,
+    );
+    tracker.beginDrain();
+    tracker.closeAwaitingHead();
+    expect([stalled.destroyed, secured.destroyed, idleTls.destroyed]).toEqual([true, false, true]);
+    expect([busyTcp.destroyed, busyTls.destroyed]).toEqual([false, false]);
+  });
+
+  it('with TLS, leaves TCP sockets alone once a TLS socket could not be matched with its TCP socket', () => {
+    const tracker = new SocketTracker();
+    const tcp = new FakeSocket();
+    tracker.trackHandshake(tcp as unknown as Socket);
+    const tls = new FakeSocket();
+    tracker.trackSecure(tls as unknown as Socket);
+    tracker.onRequest(
+      { socket: tls } as unknown as IncomingMessage,
+      new FakeResponse() as unknown as ServerResponse,
+    );
+    tracker.beginDrain();
+    tracker.closeAwaitingHead();
+    expect([tcp.destroyed, tls.destroyed]).toEqual([false, false]);
+  });
+
   it('destroyAll destroys every socket, busy or idle', () => {
     const { tracker, socket, request } = setup();
     const busy = socket();
