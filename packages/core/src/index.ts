@@ -39,6 +39,7 @@ export type { ServerDeclaration } from './kernel/validate-setup.js';
 export { createKratosModule, kratosModule, type KratosModuleConfig } from './module/kratos-module.js';
 export { InMemoryRegistry } from './registry/in-memory-registry.js';
 export { endpointHost, type NetworkInterfaces } from './endpoints/endpoint-host.js';
+export { bracketHost, hostPort } from './endpoints/host-port.js';
 export { silentLogger } from './logging/silent-logger.js';
 export {
   lifecycleTrace,

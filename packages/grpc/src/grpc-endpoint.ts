@@ -1,6 +1,5 @@
 import type { NetworkInterfaceInfo } from 'node:os';
-import { endpointHost } from '@kratos-ts/core';
-import { hostPort } from './host-port.js';
+import { endpointHost, hostPort } from '@kratos-ts/core';
 
 /**
  * The endpoint a gRPC server registers: `grpc://IP:PORT`, or `grpcs://IP:PORT` when `secure` (TLS).

@@ -2,15 +2,15 @@ import { Server as GrpcJsServer, ServerCredentials, type ServiceDefinition } fro
 import type { PackageDefinition } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import {
-  KratosError,
+  hostPort,
   type KernelView,
+  KratosError,
   type LifecycleState,
   type Logger,
   type TransportServer,
 } from '@kratos-ts/core';
 import { networkInterfaces } from 'node:os';
 import type { Subscription } from 'rxjs';
-import { hostPort } from './host-port.js';
 import { grpcEndpoint } from './grpc-endpoint.js';
 import { GrpcErrorCode } from './grpc-error-codes.js';
 import { guardImplementation, type GrpcHandlerFailure } from './guard-implementation.js';

@@ -11,7 +11,6 @@ export {
 export { GrpcErrorCode } from './grpc-error-codes.js';
 export { HealthService, type HealthStatus, type WatchedStatus } from './health-service.js';
 export { isServing, type ServingInputs } from './is-serving.js';
-export { hostPort } from './host-port.js';
 export { grpcEndpoint } from './grpc-endpoint.js';
 export { serviceNameOf } from './service-name.js';
 export { registerDiscoveryResolver } from './discovery/register-discovery-resolver.js';

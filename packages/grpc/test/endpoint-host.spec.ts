@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { NetworkInterfaceInfo } from 'node:os';
-import { grpcEndpoint, hostPort } from '../src/index.js';
+import { grpcEndpoint } from '../src/index.js';
 
 function ipv4(address: string, internal = false): NetworkInterfaceInfo {
   return { address, netmask: '255.0.0.0', family: 'IPv4', mac: '00:00:00:00:00:00', internal, cidr: null };
@@ -23,14 +23,6 @@ const machine = {
   eth0: [ipv6('fe80::1'), ipv4('10.0.0.5')],
   eth1: [ipv4('192.168.1.7')],
 };
-
-describe('hostPort', () => {
-  it('brackets IPv6 literals only', () => {
-    expect(hostPort('10.0.0.5', 9000)).toBe('10.0.0.5:9000');
-    expect(hostPort('::1', 9000)).toBe('[::1]:9000');
-    expect(hostPort('[::]', 0)).toBe('[::]:0');
-  });
-});
 
 describe('grpcEndpoint', () => {
   it('is grpc://IP:PORT, grpcs:// with TLS, with the wildcard replaced', () => {

@@ -8,8 +8,9 @@ import { createServer as createHttpsServer } from 'node:https';
 import { networkInterfaces } from 'node:os';
 import {
   endpointHost,
-  KratosError,
+  hostPort,
   type KernelView,
+  KratosError,
   type Logger,
   type TransportServer,
 } from '@kratos-ts/core';
@@ -256,8 +257,8 @@ export class HttpServer implements TransportServer {
 
   #address(): string {
     const address = this.#server?.address();
-    if (address && typeof address === 'object') return `${address.address}:${address.port}`;
+    if (address && typeof address === 'object') return hostPort(address.address, address.port);
     const { host, port } = this.#options;
-    return `${host}:${port}`;
+    return hostPort(host, port);
   }
 }

@@ -1,4 +1,5 @@
 import type { NetworkInterfaceInfo } from 'node:os';
+import { bracketHost } from './host-port.js';
 
 /** What `os.networkInterfaces()` returns. */
 export type NetworkInterfaces = Readonly<Record<string, readonly NetworkInterfaceInfo[] | undefined>>;
@@ -17,7 +18,7 @@ const WILDCARDS = new Set(['0.0.0.0', '::', '[::]', '']);
  */
 export function endpointHost(address: string, interfaces: NetworkInterfaces): string {
   if (WILDCARDS.has(address)) return firstExternalIPv4(interfaces) ?? '127.0.0.1';
-  return address.includes(':') && !address.startsWith('[') ? `[${address}]` : address;
+  return bracketHost(address);
 }
 
 function firstExternalIPv4(interfaces: NetworkInterfaces): string | undefined {
