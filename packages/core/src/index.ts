@@ -6,9 +6,11 @@ export {
   KRATOS_SCHEDULER,
   LOGGER,
   PROCESS_EXIT,
+  PROCESS_EXIT_CODE,
   REGISTRAR,
   SERVER,
   SIGNAL_SOURCE,
+  UNCAUGHT_ERROR_SOURCE,
 } from './tokens.js';
 
 export type { AppInfo } from './contracts/app-info.js';
@@ -19,6 +21,7 @@ export type { LifecycleState } from './contracts/lifecycle-state.js';
 export type { LogFn, Logger } from './contracts/logger.js';
 export type { ServiceDiscovery, ServiceInstance, ServiceRegistrar } from './contracts/registry.js';
 export type { SignalSource } from './contracts/signal-source.js';
+export type { UncaughtError, UncaughtErrorSource } from './contracts/uncaught-error-source.js';
 export type { KernelView, TransportServer } from './contracts/transport-server.js';
 
 export { Server } from './decorators/server.js';
@@ -29,9 +32,11 @@ export type { Newable, RegistrarOptions, ServerOptions } from './decorators/deco
 export { KratosErrorCode } from './errors/error-codes.js';
 export { KratosError, isKratosError, type KratosErrorOptions } from './errors/kratos-error.js';
 export { describeError, describeValue, hasMethods } from './errors/describe.js';
+export { invalidOptions } from './errors/invalid-options.js';
 
 export { LifecycleKernel, type KernelDependencies } from './kernel/lifecycle-kernel.js';
 export { processSignals } from './kernel/process-signals.js';
+export { processUncaughtErrors } from './kernel/process-uncaught-errors.js';
 export { AppInfoHolder } from './kernel/app-info-holder.js';
 export type { NamedHook, RegistrarEntry } from './kernel/named-step.js';
 export type { ServerDeclaration } from './kernel/validate-setup.js';

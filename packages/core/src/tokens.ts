@@ -14,5 +14,18 @@ export const LOGGER: unique symbol = Symbol.for('@kratos-ts/core/LOGGER');
 export const KRATOS_SCHEDULER: unique symbol = Symbol.for('@kratos-ts/core/KRATOS_SCHEDULER');
 /** The `SignalSource` the kernel hears OS signals from. Defaults to `processSignals`. */
 export const SIGNAL_SOURCE: unique symbol = Symbol.for('@kratos-ts/core/SIGNAL_SOURCE');
-/** `(code) => void` the kernel calls to end the process on a second signal. Defaults to `process.exit`. */
+/**
+ * `(code) => void` the kernel calls to end the process at once: on a second signal, or a second uncaught
+ * error, while stopping. Defaults to `process.exit`.
+ */
 export const PROCESS_EXIT: unique symbol = Symbol.for('@kratos-ts/core/PROCESS_EXIT');
+/**
+ * The `UncaughtErrorSource` the kernel hears uncaught exceptions and unhandled rejections from while
+ * `run()` is active (unless `uncaughtErrors: 'ignore'`). Defaults to `processUncaughtErrors`.
+ */
+export const UNCAUGHT_ERROR_SOURCE: unique symbol = Symbol.for('@kratos-ts/core/UNCAUGHT_ERROR_SOURCE');
+/**
+ * `(code) => void` the kernel calls to set the code the process will exit with, without ending it
+ * (after an uncaught error stopped the app). Defaults to setting `process.exitCode`.
+ */
+export const PROCESS_EXIT_CODE: unique symbol = Symbol.for('@kratos-ts/core/PROCESS_EXIT_CODE');

@@ -9,5 +9,8 @@ export interface HookContext {
 /** A lifecycle hook: may return a Promise, an Observable (first value or completion ends it) or nothing. */
 export type LifecycleHook = (ctx: HookContext) => unknown;
 
-/** The four hook phases, in the order they run. */
-export type HookPhase = 'beforeStart' | 'afterStart' | 'beforeStop' | 'afterStop';
+/** The four hook phases, in the order they run. Each is also the name of its option. */
+export const HOOK_PHASES = Object.freeze(['beforeStart', 'afterStart', 'beforeStop', 'afterStop'] as const);
+
+/** One of `HOOK_PHASES`. */
+export type HookPhase = (typeof HOOK_PHASES)[number];

@@ -1,4 +1,4 @@
-import type { LifecycleHook } from './hook-context.js';
+import { HOOK_PHASES, type LifecycleHook } from './hook-context.js';
 
 /** Options of the application. Every duration is in milliseconds. */
 export interface KratosOptions {
@@ -26,6 +26,13 @@ export interface KratosOptions {
   readonly drainDelay?: number;
   /** Exit the process at once on a second signal while stopping. Default true. */
   readonly forceExitOnSecondSignal?: boolean;
+  /**
+   * What an uncaught exception or unhandled rejection does while `run()` is active. `'stop'` (default):
+   * it is logged and stops the app gracefully, `run()` rejects with `KRATOS_UNCAUGHT_ERROR` and the
+   * exit code is 1; a second one during that stop exits at once with code 1. `'ignore'`: the kernel
+   * installs no listener, so Node's own behaviour applies (print the error, exit with code 1 at once).
+   */
+  readonly uncaughtErrors?: 'stop' | 'ignore';
   readonly beforeStart?: readonly LifecycleHook[];
   readonly afterStart?: readonly LifecycleHook[];
   readonly beforeStop?: readonly LifecycleHook[];
@@ -42,7 +49,32 @@ export const DEFAULT_OPTIONS = Object.freeze({
   hookTimeout: 15_000,
   drainDelay: 0,
   forceExitOnSecondSignal: true,
+  uncaughtErrors: 'stop' as const,
 });
+
+/** The options without a default. With the keys of `DEFAULT_OPTIONS`, they are every option. */
+const OPTIONS_WITHOUT_DEFAULT = Object.freeze([
+  'id',
+  'name',
+  'metadata',
+  'endpoints',
+  ...HOOK_PHASES,
+] as const);
+
+/**
+ * @internal Every option key, derived from `DEFAULT_OPTIONS` and the options without a default:
+ * the one list unknown keys are checked against.
+ */
+export const OPTION_KEYS: ReadonlySet<string> = new Set<string>([
+  ...Object.keys(DEFAULT_OPTIONS),
+  ...OPTIONS_WITHOUT_DEFAULT,
+]);
+
+// Fails to compile unless the two lists above hold exactly the keys of KratosOptions.
+type ListedKey = keyof typeof DEFAULT_OPTIONS | (typeof OPTIONS_WITHOUT_DEFAULT)[number];
+type Same<A, B> = [Exclude<A, B>, Exclude<B, A>] extends [never, never] ? true : false;
+type Assert<T extends true> = T;
+type _EveryOptionListed = Assert<Same<ListedKey, keyof KratosOptions>>;
 
 /** How long a start or stop may take to settle after its signal aborted, before it is abandoned. */
 export const ABANDON_GRACE_MS = 1_000;

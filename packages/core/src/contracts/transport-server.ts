@@ -25,12 +25,14 @@ export interface TransportServer {
   readonly name?: string;
   /**
    * Settles once the server is ready to serve (listening). `signal` aborts at `startTimeout`, or when
-   * another server failed or a stop was requested: give up starting then.
+   * another server failed or a stop was requested: give up starting then. Servers with the same
+   * timeout share one signal, so it may abort after this start settled: remove your listeners then.
    */
   start(signal: AbortSignal): unknown;
   /**
    * Graceful stop. `signal` aborts at `stopTimeout`: finish forcibly then. A stop still unsettled 1 s
-   * after that is abandoned and reported.
+   * after that is abandoned and reported. As for `start`, the signal may be shared with servers of
+   * the same timeout, and abort after this stop settled.
    */
   stop(signal: AbortSignal): unknown;
   /** The endpoint to register (`http://10.0.0.5:8000`), asked once every server has started. */

@@ -17,6 +17,11 @@ export const KratosErrorCode = {
   DeregisterTimeout: 'KRATOS_DEREGISTER_TIMEOUT',
   StopFailed: 'KRATOS_STOP_FAILED',
   StopTimeout: 'KRATOS_STOP_TIMEOUT',
+  /**
+   * An uncaught exception or unhandled rejection stopped the app (`uncaughtErrors: 'stop'`): `cause`
+   * holds it, `errors` whatever else failed during the stop.
+   */
+  UncaughtError: 'KRATOS_UNCAUGHT_ERROR',
   /** Several steps failed; `errors` holds each one. */
   LifecycleFailed: 'KRATOS_LIFECYCLE_FAILED',
 } as const;

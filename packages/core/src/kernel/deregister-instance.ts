@@ -1,12 +1,11 @@
-import { ignoreElements, of, tap, type Observable } from 'rxjs';
-import { forkJoinAll } from './fork-join-all.js';
+import { of, type Observable } from 'rxjs';
 import { KratosErrorCode } from '../errors/error-codes.js';
 import { describeError } from '../errors/describe.js';
 import { KratosError } from '../errors/kratos-error.js';
-import { Deadlines } from './deadlines.js';
-import { guardedStep } from './guarded-step.js';
+import type { RegistrarEntry } from './named-step.js';
+import { runSteps, type StepOutcome } from './run-steps.js';
 import type { RunSession } from './run-session.js';
-import { stepStatus } from './step-status.js';
+import { stepReport } from './step-status.js';
 
 /**
  * Deregisters the instance from every registrar it registered with, all at once, each under
@@ -18,38 +17,36 @@ export function deregisterInstance(session: RunSession): Observable<never> {
   const instance = session.instance;
   const registered = [...session.registered];
   if (registered.length === 0 || instance === undefined) return of();
-  const deadlines = new Deadlines(scheduler);
-  const deregistrations = registered.map((entry) =>
-    guardedStep((signal) => entry.registrar.deregister(instance, signal), {
-      timeout: options.registrarTimeout,
-      grace: 0,
-      scheduler,
-      deadlines,
-    }).pipe(
-      tap((outcome) => {
-        let error: KratosError | undefined;
-        if (outcome.settled === 'unsettled' || outcome.timedOut) {
-          error = new KratosError(
-            KratosErrorCode.DeregisterTimeout,
-            `Registrar "${entry.name}" did not deregister the instance within ${options.registrarTimeout} ms (registrarTimeout); the servers were stopped anyway. The registry may list this instance until its lease or TTL expires.`,
-          );
-        } else if (outcome.settled === 'rejected') {
-          error = new KratosError(
-            KratosErrorCode.DeregisterFailed,
-            `Registrar "${entry.name}" failed to deregister the instance: ${describeError(outcome.error)}. The servers were stopped anyway; the registry may list this instance until its lease or TTL expires.`,
-            { cause: outcome.error },
-          );
-        }
-        if (error) session.errors.push(error);
-        emit({
-          type: 'deregister',
-          registrar: entry.name,
-          status: stepStatus(outcome),
-          durationMs: outcome.durationMs,
-          ...(error ? { error } : {}),
-        });
-      }),
-    ),
-  );
-  return forkJoinAll(deregistrations).pipe(ignoreElements());
+  return runSteps(registered, {
+    run: (entry, signal) => entry.registrar.deregister(instance, signal),
+    timeoutOf: () => options.registrarTimeout,
+    grace: 0,
+    scheduler,
+    onOutcome: (entry, outcome) => {
+      const error = deregisterError(entry, outcome, options.registrarTimeout);
+      if (error) session.fail(error);
+      emit({ type: 'deregister', registrar: entry.name, ...stepReport(outcome, error) });
+    },
+  });
+}
+
+function deregisterError(
+  entry: RegistrarEntry,
+  outcome: StepOutcome,
+  timeout: number,
+): KratosError | undefined {
+  if (outcome.settled === 'unsettled' || outcome.timedOut) {
+    return new KratosError(
+      KratosErrorCode.DeregisterTimeout,
+      `Registrar "${entry.name}" did not deregister the instance within ${timeout} ms (registrarTimeout); the servers were stopped anyway. The registry may list this instance until its lease or TTL expires.`,
+    );
+  }
+  if (outcome.settled === 'rejected') {
+    return new KratosError(
+      KratosErrorCode.DeregisterFailed,
+      `Registrar "${entry.name}" failed to deregister the instance: ${describeError(outcome.error)}. The servers were stopped anyway; the registry may list this instance until its lease or TTL expires.`,
+      { cause: outcome.error },
+    );
+  }
+  return undefined;
 }

@@ -6,20 +6,20 @@ import {
   asyncScheduler,
   concat,
   defer,
-  ignoreElements,
-  take,
   type Observable,
   type SchedulerLike,
 } from 'rxjs';
 import type { AppInfo } from '../contracts/app-info.js';
-import type { HookPhase } from '../contracts/hook-context.js';
+import { HOOK_PHASES, type HookPhase } from '../contracts/hook-context.js';
 import type { KratosOptions } from '../contracts/kratos-options.js';
 import type { LifecycleEvent } from '../contracts/lifecycle-event.js';
 import type { LifecycleState } from '../contracts/lifecycle-state.js';
 import type { Logger } from '../contracts/logger.js';
 import type { SignalSource } from '../contracts/signal-source.js';
 import type { KernelView } from '../contracts/transport-server.js';
+import type { UncaughtError, UncaughtErrorSource } from '../contracts/uncaught-error-source.js';
 import { collectErrors } from '../errors/collect-errors.js';
+import { describeError } from '../errors/describe.js';
 import { KratosErrorCode } from '../errors/error-codes.js';
 import { KratosError } from '../errors/kratos-error.js';
 import { silentLogger } from '../logging/silent-logger.js';
@@ -27,11 +27,13 @@ import { AppInfoHolder } from './app-info-holder.js';
 import { logEvent } from './log-event.js';
 import type { NamedHook, RegistrarEntry, ServerEntry } from './named-step.js';
 import { processSignals } from './process-signals.js';
+import { processUncaughtErrors } from './process-uncaught-errors.js';
 import { resolveOptions, type ResolvedOptions } from './resolve-options.js';
 import { RunSession } from './run-session.js';
+import { runningTransition } from './running-transition.js';
 import { startSequence } from './start-sequence.js';
 import { stopSequence } from './stop-sequence.js';
-import { summaryLine } from './summary-line.js';
+import { uncaughtErrorFailure, uncaughtKind } from './uncaught-error-failure.js';
 import { validateSetup, type ServerDeclaration } from './validate-setup.js';
 
 /** What a `LifecycleKernel` is built from. `kratosModule` resolves all of it from the container. */
@@ -46,10 +48,13 @@ export interface KernelDependencies {
   readonly logger?: Logger;
   readonly scheduler?: SchedulerLike;
   readonly signalSource?: SignalSource;
+  /** Ends the process at once (a second signal or uncaught error while stopping). Default `process.exit`. */
   readonly exit?: (code: number) => void;
+  /** Where uncaught errors come from while `run()` is active. Default `processUncaughtErrors`. */
+  readonly uncaughtErrorSource?: UncaughtErrorSource;
+  /** Sets the code the process will exit with. Default: sets `process.exitCode`. */
+  readonly setExitCode?: (code: number) => void;
 }
-
-const PHASES: readonly HookPhase[] = ['beforeStart', 'afterStart', 'beforeStop', 'afterStop'];
 
 /**
  * Runs the application: starts every server at once, registers the instance once all of them
@@ -69,6 +74,10 @@ export class LifecycleKernel implements KernelView {
   #session: RunSession | undefined;
   #settled: Promise<void> | undefined;
   #signalCount = 0;
+  /** The first uncaught error heard while `run()` was active, if any. */
+  #uncaught: UncaughtError | undefined;
+  /** The logger lifecycle events are logged to, while `run()` is active. */
+  #eventLogger: Logger | undefined;
 
   constructor(deps: KernelDependencies = {}) {
     this.#deps = deps;
@@ -163,16 +172,23 @@ export class LifecycleKernel implements KernelView {
       servers: servers.map((s) => serverEntry(s, options)),
       registrars,
       hooks: hooksByPhase(rawOptions, deps.hooks ?? []),
-      emit: (event) => this.#events$.next(event),
+      emit: (event) => this.#emit(event),
       kernel: this,
     });
     this.#session = session;
-    const logging = this.#events$.subscribe((event) => logEvent(logger, event));
+    this.#eventLogger = logger;
 
     // Rule 1: signals are heard from the moment run() is called, before anything starts.
     const signals = (deps.signalSource ?? processSignals)(options.signals).subscribe((signal) =>
       this.#onSignal(signal, options, logger),
     );
+    // Rule 19: so are uncaught errors, unless the app leaves them to Node.
+    const uncaught =
+      options.uncaughtErrors === 'stop'
+        ? (deps.uncaughtErrorSource ?? processUncaughtErrors)().subscribe((error) =>
+            this.#onUncaughtError(error, logger),
+          )
+        : undefined;
 
     const startedAt = scheduler.now();
     this.#setState('starting');
@@ -180,35 +196,27 @@ export class LifecycleKernel implements KernelView {
     const subscription = new Subscription();
     const finish = (): void => {
       signals.unsubscribe();
-      const failed = session.errors.length > 0;
-      this.#setState(failed ? 'failed' : 'stopped');
+      uncaught?.unsubscribe();
+      const failure = this.#uncaught
+        ? uncaughtErrorFailure(this.#uncaught, session.errors)
+        : session.errors.length > 0
+          ? collectErrors(session.errors)
+          : undefined;
+      if (this.#uncaught) (deps.setExitCode ?? setProcessExitCode)(1);
+      this.#setState(failure ? 'failed' : 'stopped');
       this.#complete();
-      logging.unsubscribe();
+      this.#eventLogger = undefined;
       subscription.unsubscribe();
-      done(failed ? collectErrors(session.errors) : undefined);
+      done(failure);
     };
     const lifecycle = concat(
       startSequence(session),
-      defer(() => {
-        if (!session.halted) {
-          const startMs = scheduler.now() - startedAt;
-          session.reachedRunning = true;
-          this.#setState('running');
-          logger.info(
-            { app: this.#appHolder.toJSON(), servers: session.ctx.servers.length, startMs },
-            summaryLine(
-              this.app,
-              session.ctx.servers.map((s) => s.name),
-              startMs,
-            ),
-          );
-        } else if (session.stopReason === undefined) {
-          // A start that failed by itself rolls back through the same stop.
-          this.#requestStop('rollback after a failed start');
-        }
-        // The stop waits for the start to settle (in-flight steps abort), then undoes what it did.
-        return session.stopRequested$.pipe(take(1), ignoreElements());
-      }),
+      runningTransition(
+        session,
+        { setState: (state) => this.#setState(state), requestStop: (reason) => this.#requestStop(reason) },
+        startedAt,
+      ),
+      // The stop waits for the start to settle (in-flight steps abort), then undoes what it did.
       defer(() => stopSequence(session)),
     );
     subscription.add(lifecycle.subscribe({ complete: finish }));
@@ -217,7 +225,7 @@ export class LifecycleKernel implements KernelView {
   #requestStop(reason: string): void {
     const session = this.#session;
     if (!session || session.stopReason !== undefined) return;
-    this.#events$.next({ type: 'stop-requested', reason });
+    this.#emit({ type: 'stop-requested', reason });
     // Rule 8: `stopping` is out before any step of the stop (or the start's abort) runs.
     if (this.#state === 'starting' || this.#state === 'running') this.#setState('stopping');
     session.requestStop(reason);
@@ -225,7 +233,7 @@ export class LifecycleKernel implements KernelView {
 
   #onSignal(signal: NodeJS.Signals, options: ResolvedOptions, logger: Logger): void {
     this.#signalCount += 1;
-    this.#events$.next({ type: 'signal', signal });
+    this.#emit({ type: 'signal', signal });
     if (this.#signalCount === 1 && this.#session?.stopReason === undefined) {
       this.#requestStop(`signal ${signal}`);
       return;
@@ -236,23 +244,66 @@ export class LifecycleKernel implements KernelView {
         { signal, code },
         `Second signal ${signal} while stopping: exiting at once with code ${code}`,
       );
-      (this.#deps.exit ?? ((c: number) => process.exit(c)))(code);
+      (this.#deps.exit ?? exitProcess)(code);
       return;
     }
     logger.warn({ signal }, `Signal ${signal} received while already stopping; send another to force exit`);
+  }
+
+  /**
+   * The first uncaught error is logged and stops the app gracefully (or joins the stop under way);
+   * `run()` then rejects with it. A second one while stopping ends the process at once.
+   */
+  #onUncaughtError(uncaught: UncaughtError, logger: Logger): void {
+    const kind = uncaughtKind(uncaught);
+    if (this.#uncaught) {
+      logger.error(
+        { err: uncaught.error, origin: uncaught.origin },
+        `Another uncaught error, ${kind}, while stopping after one: exiting at once with code 1`,
+      );
+      (this.#deps.exit ?? exitProcess)(1);
+      return;
+    }
+    this.#uncaught = uncaught;
+    const reason = `${kind}: ${describeError(uncaught.error)}`;
+    const fields = { err: uncaught.error, origin: uncaught.origin };
+    if (this.#session?.stopReason !== undefined) {
+      logger.error(fields, `${capitalize(reason)} during the stop, which goes on; run() will reject with it`);
+      return;
+    }
+    logger.error(fields, `Stopping the application gracefully after ${reason}`);
+    this.#requestStop(reason);
   }
 
   #setState(state: LifecycleState): void {
     if (this.#state === state) return;
     this.#state = state;
     this.#state$.next(state);
-    this.#events$.next({ type: 'state', state });
+    this.#emit({ type: 'state', state });
+  }
+
+  /** Logs an event (while `run()` is active) and publishes it on `events$` when anyone listens. */
+  #emit(event: LifecycleEvent): void {
+    if (this.#eventLogger) logEvent(this.#eventLogger, event);
+    if (this.#events$.observed) this.#events$.next(event);
   }
 
   #complete(): void {
     this.#state$.complete();
     this.#events$.complete();
   }
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function exitProcess(code: number): void {
+  process.exit(code);
+}
+
+function setProcessExitCode(code: number): void {
+  process.exitCode = code;
 }
 
 function serverEntry(declaration: ServerDeclaration, options: ResolvedOptions): ServerEntry {
@@ -269,7 +320,7 @@ function hooksByPhase(
   decorated: readonly NamedHook[],
 ): Record<HookPhase, NamedHook[]> {
   const byPhase = {} as Record<HookPhase, NamedHook[]>;
-  for (const phase of PHASES) {
+  for (const phase of HOOK_PHASES) {
     const fromOptions = (options[phase] ?? []).map((run, i) => ({
       phase,
       name: `${phase}[${i}]${run.name ? ` ${run.name}` : ''}`,

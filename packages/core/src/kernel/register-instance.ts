@@ -1,15 +1,12 @@
-import { finalize, ignoreElements, of, tap, type Observable } from 'rxjs';
-import { forkJoinAll } from './fork-join-all.js';
-import { AbortGroup } from './abort-group.js';
-import { Deadlines } from './deadlines.js';
+import { of, type Observable } from 'rxjs';
 import { ABANDON_GRACE_MS } from '../contracts/kratos-options.js';
 import { KratosErrorCode } from '../errors/error-codes.js';
 import { describeError } from '../errors/describe.js';
 import { KratosError } from '../errors/kratos-error.js';
-import { guardedStep, type StepOutcome } from './guarded-step.js';
 import type { RegistrarEntry } from './named-step.js';
+import { runSteps, type StepOutcome } from './run-steps.js';
 import type { RunSession } from './run-session.js';
-import { stepStatus } from './step-status.js';
+import { stepReport } from './step-status.js';
 
 /**
  * Registers the instance with every registrar at once, each under `registrarTimeout`. A failure
@@ -20,37 +17,20 @@ export function registerInstance(session: RunSession): Observable<never> {
   const { registrars, options, scheduler, emit } = session.ctx;
   const instance = session.instance;
   if (registrars.length === 0 || instance === undefined) return of();
-  // One group for the phase: a failure or a stop request aborts every step still in flight.
-  const abortGroup = new AbortGroup();
-  const deadlines = new Deadlines(scheduler);
-  const leaveStop = session.startAbort.join(() => abortGroup.abort());
-  const registrations = registrars.map((entry) =>
-    guardedStep((signal) => entry.registrar.register(instance, signal), {
-      timeout: options.registrarTimeout,
-      grace: ABANDON_GRACE_MS,
-      scheduler,
-      abortGroup,
-      deadlines,
-      onTimeout: () => abortGroup.abort(),
-    }).pipe(
-      tap((outcome) => {
-        if (outcome.settled !== 'rejected') session.registered.add(entry);
-        const error = registerError(entry, outcome, options.registrarTimeout);
-        if (error) {
-          session.errors.push(error);
-          abortGroup.abort();
-        }
-        emit({
-          type: 'register',
-          registrar: entry.name,
-          status: stepStatus(outcome),
-          durationMs: outcome.durationMs,
-          ...(error ? { error } : {}),
-        });
-      }),
-    ),
-  );
-  return forkJoinAll(registrations).pipe(finalize(leaveStop), ignoreElements());
+  return runSteps(registrars, {
+    run: (entry, signal) => entry.registrar.register(instance, signal),
+    timeoutOf: () => options.registrarTimeout,
+    grace: ABANDON_GRACE_MS,
+    scheduler,
+    abortGroup: session.startAbort,
+    onTimeout: () => session.startAbort.abort(),
+    onOutcome: (entry, outcome) => {
+      if (outcome.settled !== 'rejected') session.recordRegistered(entry);
+      const error = registerError(entry, outcome, options.registrarTimeout);
+      if (error) session.fail(error);
+      emit({ type: 'register', registrar: entry.name, ...stepReport(outcome, error) });
+    },
+  });
 }
 
 function registerError(

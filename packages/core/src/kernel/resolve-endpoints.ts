@@ -37,17 +37,19 @@ export function resolveEndpoints(session: RunSession): Observable<never> {
   }).pipe(
     tap((found) => {
       app.setEndpoints(found.filter((endpoint): endpoint is string => endpoint !== undefined));
-      session.instance = Object.freeze({
-        id: app.id,
-        name: app.name,
-        version: app.version,
-        metadata: app.metadata,
-        endpoints: app.endpoints,
-      });
+      session.recordInstance(
+        Object.freeze({
+          id: app.id,
+          name: app.name,
+          version: app.version,
+          metadata: app.metadata,
+          endpoints: app.endpoints,
+        }),
+      );
     }),
     ignoreElements(),
     catchError((error: KratosError) => {
-      session.errors.push(error);
+      session.fail(error);
       return EMPTY;
     }),
   );

@@ -1,13 +1,13 @@
-import { EMPTY, concatMap, defer, from, ignoreElements, tap, type Observable } from 'rxjs';
+import { EMPTY, concatMap, defer, from, type Observable } from 'rxjs';
 import { ABANDON_GRACE_MS } from '../contracts/kratos-options.js';
 import type { HookPhase } from '../contracts/hook-context.js';
 import { KratosErrorCode } from '../errors/error-codes.js';
 import { describeError } from '../errors/describe.js';
 import { KratosError } from '../errors/kratos-error.js';
-import { guardedStep, type StepOutcome } from './guarded-step.js';
 import type { NamedHook } from './named-step.js';
+import { runSteps, type StepOutcome } from './run-steps.js';
 import type { RunSession } from './run-session.js';
-import { stepStatus } from './step-status.js';
+import { stepReport } from './step-status.js';
 
 const AFTERMATH: Record<HookPhase, string> = {
   beforeStart: 'No server was started.',
@@ -29,28 +29,20 @@ export function runHooks(session: RunSession, phase: HookPhase): Observable<neve
       defer(() =>
         isStartPhase && session.halted
           ? EMPTY
-          : guardedStep((signal) => hook.run({ app, signal }), {
-              timeout: options.hookTimeout,
+          : runSteps([hook], {
+              run: (named, signal) => named.run({ app, signal }),
+              timeoutOf: () => options.hookTimeout,
               grace: ABANDON_GRACE_MS,
               scheduler,
               ...(isStartPhase ? { abortGroup: session.startAbort } : {}),
-            }).pipe(
-              tap((outcome) => {
-                const error = hookError(hook, outcome, options.hookTimeout);
-                if (error) session.errors.push(error);
-                emit({
-                  type: 'hook',
-                  phase,
-                  hook: hook.name,
-                  status: stepStatus(outcome),
-                  durationMs: outcome.durationMs,
-                  ...(error ? { error } : {}),
-                });
-              }),
-            ),
+              onOutcome: (named, outcome) => {
+                const error = hookError(named, outcome, options.hookTimeout);
+                if (error) session.fail(error);
+                emit({ type: 'hook', phase, hook: named.name, ...stepReport(outcome, error) });
+              },
+            }),
       ),
     ),
-    ignoreElements(),
   );
 }
 

@@ -1,73 +1,140 @@
-import { ReplaySubject, type SchedulerLike } from 'rxjs';
-import { AbortGroup } from './abort-group.js';
-import type { HookPhase } from '../contracts/hook-context.js';
-import type { LifecycleEvent } from '../contracts/lifecycle-event.js';
-import type { Logger } from '../contracts/logger.js';
+import { ReplaySubject, type Observable } from 'rxjs';
 import type { ServiceInstance } from '../contracts/registry.js';
-import type { KernelView } from '../contracts/transport-server.js';
 import type { KratosError } from '../errors/kratos-error.js';
-import type { AppInfoHolder } from './app-info-holder.js';
-import type { NamedHook, RegistrarEntry, ServerEntry } from './named-step.js';
-import type { ResolvedOptions } from './resolve-options.js';
-import { stopServer } from './stop-servers.js';
-
-/** What every phase of one `run()` reads. */
-export interface KernelContext {
-  readonly options: ResolvedOptions;
-  readonly app: AppInfoHolder;
-  readonly scheduler: SchedulerLike;
-  readonly logger: Logger;
-  readonly servers: readonly ServerEntry[];
-  readonly registrars: readonly RegistrarEntry[];
-  readonly hooks: Readonly<Record<HookPhase, readonly NamedHook[]>>;
-  readonly emit: (event: LifecycleEvent) => void;
-  /** The read-only view each server is handed just before its start. */
-  readonly kernel: KernelView;
-}
+import { AbortGroup } from './abort-group.js';
+import type { KernelContext } from './kernel-context.js';
+import type { RegistrarEntry, ServerEntry } from './named-step.js';
+import { stopServers } from './stop-servers.js';
 
 /**
- * The state of one `run()` that the phases share: what started, what registered, every error.
- * The start phases record into it; the stop phases undo exactly what it records.
+ * Where one `run()` is. It only moves forward, through the named transitions of `RunSession`:
+ *
+ * ```text
+ * starting ──enterRunning()──▶ running ──beginStop()──▶ stopping ──takeServersToStop()──▶ stopping-servers
+ *     └────────────────────────beginStop()─────────────────▲   (a halted start rolls back through the stop)
+ * ```
+ */
+export type RunStage = 'starting' | 'running' | 'stopping' | 'stopping-servers';
+
+/**
+ * What the phases of one `run()` share: its stage, what started, what registered, every error,
+ * and whether a stop was requested. The start records into it; the stop undoes exactly what it
+ * recorded. Its state changes only through the methods below.
  */
 export class RunSession {
-  readonly errors: KratosError[] = [];
-  /** Servers whose start resolved (in time or late): each is stopped exactly once. */
-  readonly started = new Set<ServerEntry>();
-  /** Registrars the instance is (or may be) registered with: each is deregistered. */
-  readonly registered = new Set<RegistrarEntry>();
-  instance: ServiceInstance | undefined;
-  reachedRunning = false;
-  /** Set once the stop phase took the list of servers to stop; a late start is stopped on its own. */
-  serversStopped = false;
-  stopReason: string | undefined;
-  /** Replays the reason once a stop is requested. */
-  readonly stopRequested$ = new ReplaySubject<string>(1);
-  /** Aborts whatever of the start is in flight when a stop is requested. */
+  #stage: RunStage = 'starting';
+  #wasRunning = false;
+  #instance: ServiceInstance | undefined;
+  #stopReason: string | undefined;
+  readonly #errors: KratosError[] = [];
+  /** Servers whose start resolved (in time or late, before the stop took the list). */
+  readonly #started = new Set<ServerEntry>();
+  /** Registrars the instance is (or may be) registered with. */
+  readonly #registered = new Set<RegistrarEntry>();
+  readonly #stopRequested$ = new ReplaySubject<string>(1);
+  /** Aborts whatever of the start is in flight once the start halts (a failure, a stop request). */
   readonly startAbort = new AbortGroup();
 
   constructor(readonly ctx: KernelContext) {}
 
+  get stage(): RunStage {
+    return this.#stage;
+  }
+
+  /** Every error recorded so far, in order. */
+  get errors(): readonly KratosError[] {
+    return this.#errors;
+  }
+
+  /** The instance registered (or to register); set once every server has started. */
+  get instance(): ServiceInstance | undefined {
+    return this.#instance;
+  }
+
+  /** Registrars to deregister from. */
+  get registered(): ReadonlySet<RegistrarEntry> {
+    return this.#registered;
+  }
+
+  /** Why a stop was requested, once one was. */
+  get stopReason(): string | undefined {
+    return this.#stopReason;
+  }
+
+  /** Replays the reason once a stop is requested. */
+  get stopRequested$(): Observable<string> {
+    return this.#stopRequested$;
+  }
+
   /** The start goes no further once something failed or a stop was requested. */
   get halted(): boolean {
-    return this.errors.length > 0 || this.stopReason !== undefined;
+    return this.#errors.length > 0 || this.#stopReason !== undefined;
   }
 
-  /** A start given up as abandoned resolved after all: make sure that server is stopped. */
+  /** Someone may still send traffic: the app was running, or registered somewhere. Drain then. */
+  get mayHaveTraffic(): boolean {
+    return this.#wasRunning || this.#registered.size > 0;
+  }
+
+  /** Records an error; during the start it also aborts what is in flight (the start halts). */
+  fail(error: KratosError): void {
+    this.#errors.push(error);
+    if (this.#stage === 'starting') this.startAbort.abort();
+  }
+
+  /** A server's start resolved in time. */
+  recordStarted(entry: ServerEntry): void {
+    this.#started.add(entry);
+  }
+
+  /** A start given up as abandoned resolved after all: that server is stopped too. */
   lateStarted(entry: ServerEntry): void {
-    if (!this.serversStopped) {
-      this.started.add(entry);
+    if (this.#stage !== 'stopping-servers') {
+      this.#started.add(entry);
       return;
     }
-    stopServer(this.ctx, entry).subscribe((error) => {
-      if (error) this.ctx.logger.error({ err: error, server: entry.name }, error.message);
-    });
+    // The stop already took its list: stop this one on its own, and log what happens.
+    stopServers(this.ctx, [entry], (error) =>
+      this.ctx.logger.error({ err: error, server: entry.name }, error.message),
+    ).subscribe();
   }
 
+  /** The instance is built (endpoints known). */
+  recordInstance(instance: ServiceInstance): void {
+    this.#instance = instance;
+  }
+
+  /** The instance is, or may be, registered with `entry`. */
+  recordRegistered(entry: RegistrarEntry): void {
+    this.#registered.add(entry);
+  }
+
+  /** Asks for the stop, once: later calls return `false`. Aborts whatever of the start is in flight. */
   requestStop(reason: string): boolean {
-    if (this.stopReason !== undefined) return false;
-    this.stopReason = reason;
+    if (this.#stopReason !== undefined) return false;
+    this.#stopReason = reason;
     this.startAbort.abort();
-    this.stopRequested$.next(reason);
+    this.#stopRequested$.next(reason);
     return true;
+  }
+
+  /** starting → running, when the whole start succeeded. Returns whether it moved. */
+  enterRunning(): boolean {
+    if (this.#stage !== 'starting' || this.halted) return false;
+    this.#stage = 'running';
+    this.#wasRunning = true;
+    return true;
+  }
+
+  /** starting | running → stopping: the stop sequence begins. */
+  beginStop(): void {
+    if (this.#stage === 'starting' || this.#stage === 'running') this.#stage = 'stopping';
+  }
+
+  /** stopping → stopping-servers: hands over every started server, each to be stopped once. */
+  takeServersToStop(): readonly ServerEntry[] {
+    if (this.#stage !== 'stopping') return [];
+    this.#stage = 'stopping-servers';
+    return [...this.#started];
   }
 }

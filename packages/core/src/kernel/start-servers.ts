@@ -1,70 +1,48 @@
-import { finalize, ignoreElements, of, type Observable } from 'rxjs';
-import { forkJoinAll } from './fork-join-all.js';
-import { AbortGroup } from './abort-group.js';
-import { Deadlines } from './deadlines.js';
+import type { Observable } from 'rxjs';
 import { ABANDON_GRACE_MS } from '../contracts/kratos-options.js';
 import { KratosErrorCode } from '../errors/error-codes.js';
 import { describeError } from '../errors/describe.js';
 import { KratosError } from '../errors/kratos-error.js';
-import { guardedStep, type StepOutcome } from './guarded-step.js';
 import type { ServerEntry } from './named-step.js';
+import { runSteps, type StepOutcome } from './run-steps.js';
 import type { RunSession } from './run-session.js';
-import { stepStatus } from './step-status.js';
+import { stepReport } from './step-status.js';
 
 /**
- * Starts every server at once (`forkJoin`), each with its own AbortSignal and `startTimeout`.
- * The first failure or timeout, or a stop request, aborts the starts still in flight; the phase
- * then waits for each of them to settle (at most the grace period), so that every server whose
- * start resolved, even late, is recorded in `session.started` and gets stopped.
+ * Starts every server at once, each `start(signal)` with a signal that aborts at the server's
+ * `startTimeout` (servers with the same timeout share it). The first failure or timeout, or a stop
+ * request, aborts every start still in flight; the phase then waits for each of them to settle (at
+ * most the grace period), so that every server whose start resolved, even late, is recorded in the
+ * session and gets stopped.
  */
 export function startServers(session: RunSession): Observable<never> {
-  const { servers, scheduler, emit, logger } = session.ctx;
-  if (servers.length === 0) return of();
-  // One group for the phase: a failure or a stop request aborts every step still in flight.
-  const abortGroup = new AbortGroup();
-  const deadlines = new Deadlines(scheduler);
-  const leaveStop = session.startAbort.join(() => abortGroup.abort());
-
-  const starts = servers.map((entry) =>
-    guardedStep(
-      (signal) => {
-        // The kernel hands itself over first, so probes answer from the lifecycle state.
-        entry.server.attachKernel?.(session.ctx.kernel);
-        return entry.server.start(signal);
-      },
-      {
-        timeout: entry.startTimeout,
-        grace: ABANDON_GRACE_MS,
-        scheduler,
-        abortGroup,
-        deadlines,
-        onTimeout: () => abortGroup.abort(),
-        onOutcome: (outcome) => {
-          if (outcome.settled === 'resolved') session.started.add(entry);
-          const error = startError(entry, outcome);
-          if (error) {
-            session.errors.push(error);
-            abortGroup.abort();
-          }
-          emit({
-            type: 'server-start',
-            server: entry.name,
-            status: stepStatus(outcome),
-            durationMs: outcome.durationMs,
-            ...(error ? { error } : {}),
-          });
-        },
-        onLateResolve: () => {
-          logger.warn(
-            { server: entry.name },
-            `Server "${entry.name}" finished starting after it was abandoned; stopping it`,
-          );
-          session.lateStarted(entry);
-        },
-      },
-    ),
-  );
-  return forkJoinAll(starts).pipe(finalize(leaveStop), ignoreElements());
+  const { servers, scheduler, emit, logger, kernel } = session.ctx;
+  return runSteps(servers, {
+    run: (entry, signal) => {
+      // The kernel hands itself over first, so probes answer from the lifecycle state.
+      entry.server.attachKernel?.(kernel);
+      return entry.server.start(signal);
+    },
+    timeoutOf: (entry) => entry.startTimeout,
+    grace: ABANDON_GRACE_MS,
+    scheduler,
+    abortGroup: session.startAbort,
+    // A start that timed out fails the start at once, even if it ignores its aborted signal.
+    onTimeout: () => session.startAbort.abort(),
+    onOutcome: (entry, outcome) => {
+      if (outcome.settled === 'resolved') session.recordStarted(entry);
+      const error = startError(entry, outcome);
+      if (error) session.fail(error);
+      emit({ type: 'server-start', server: entry.name, ...stepReport(outcome, error) });
+    },
+    onLateResolve: (entry) => {
+      logger.warn(
+        { server: entry.name },
+        `Server "${entry.name}" finished starting after it was abandoned; stopping it`,
+      );
+      session.lateStarted(entry);
+    },
+  });
 }
 
 function startError(entry: ServerEntry, outcome: StepOutcome): KratosError | undefined {
@@ -78,6 +56,8 @@ function startError(entry: ServerEntry, outcome: StepOutcome): KratosError | und
     return new KratosError(
       KratosErrorCode.StartTimeout,
       `${server} did not start within ${entry.startTimeout} ms (startTimeout).${late} ${aftermath} Raise @Server({ startTimeout }) or KratosOptions.startTimeout, or check what start() awaits.`,
+      // What the start itself rejected with once its signal aborted, when it did.
+      outcome.settled === 'rejected' ? { cause: outcome.error } : {},
     );
   }
   if (outcome.settled === 'rejected' && !outcome.aborted) {

@@ -12,11 +12,14 @@ import { stopServers } from './stop-servers.js';
 export function stopSequence(session: RunSession): Observable<never> {
   const { options, scheduler, emit } = session.ctx;
   return concat(
-    runHooks(session, 'beforeStop'),
+    defer(() => {
+      session.beginStop();
+      return runHooks(session, 'beforeStop');
+    }),
     defer(() => deregisterInstance(session)),
     defer(() => {
       // Drain only where someone may still send traffic: the app was ready, or registered.
-      const drain = session.reachedRunning || session.registered.size > 0 ? options.drainDelay : 0;
+      const drain = session.mayHaveTraffic ? options.drainDelay : 0;
       if (drain <= 0) return EMPTY;
       const startedAt = scheduler.now();
       return timer(drain, scheduler).pipe(
@@ -24,14 +27,7 @@ export function stopSequence(session: RunSession): Observable<never> {
         ignoreElements(),
       );
     }),
-    defer(() => {
-      const servers = [...session.started];
-      session.serversStopped = true;
-      return stopServers(session.ctx, servers).pipe(
-        tap((errors) => session.errors.push(...errors)),
-        ignoreElements(),
-      );
-    }),
+    defer(() => stopServers(session.ctx, session.takeServersToStop(), (error) => session.fail(error))),
     runHooks(session, 'afterStop'),
   );
 }

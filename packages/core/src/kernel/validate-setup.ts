@@ -1,7 +1,10 @@
 import { constants } from 'node:os';
-import { DEFAULT_OPTIONS, type KratosOptions } from '../contracts/kratos-options.js';
+import { HOOK_PHASES } from '../contracts/hook-context.js';
+import { DEFAULT_OPTIONS, OPTION_KEYS, type KratosOptions } from '../contracts/kratos-options.js';
+import { describeValue } from '../errors/describe.js';
 import { KratosErrorCode } from '../errors/error-codes.js';
-import { KratosError } from '../errors/kratos-error.js';
+import { invalidOptions } from '../errors/invalid-options.js';
+import type { KratosError } from '../errors/kratos-error.js';
 import type { RegistrarEntry } from './named-step.js';
 
 /** A server as declared, before defaults: its own timeouts may be unset. */
@@ -12,27 +15,10 @@ export interface ServerDeclaration {
   readonly stopTimeout?: number | undefined;
 }
 
-const KNOWN_OPTIONS = new Set<string>([
-  'id',
-  'name',
-  'version',
-  'metadata',
-  'endpoints',
-  'signals',
-  'startTimeout',
-  'stopTimeout',
-  'registrarTimeout',
-  'hookTimeout',
-  'drainDelay',
-  'forceExitOnSecondSignal',
-  'beforeStart',
-  'afterStart',
-  'beforeStop',
-  'afterStop',
-]);
 const TIMEOUTS = ['startTimeout', 'stopTimeout', 'registrarTimeout', 'hookTimeout'] as const;
-const HOOK_LISTS = ['beforeStart', 'afterStart', 'beforeStop', 'afterStop'] as const;
 const UNCATCHABLE = new Set(['SIGKILL', 'SIGSTOP']);
+const SERVER_METHODS = ['start', 'stop'] as const;
+const REGISTRAR_METHODS = ['register', 'deregister'] as const;
 
 /**
  * Checks options, servers and registrars before anything starts. Every problem is reported at
@@ -47,7 +33,7 @@ export function validateSetup(
   const raw = options as Record<string, unknown>;
 
   for (const key of Object.keys(raw)) {
-    if (!KNOWN_OPTIONS.has(key)) problems.push(`unknown option "${key}": remove it or check its spelling`);
+    if (!OPTION_KEYS.has(key)) problems.push(`unknown option "${key}": remove it or check its spelling`);
   }
   for (const key of ['id', 'name', 'version'] as const) {
     if (raw[key] !== undefined && typeof raw[key] !== 'string') problems.push(`${key} must be a string`);
@@ -80,8 +66,11 @@ export function validateSetup(
   if (raw.forceExitOnSecondSignal !== undefined && typeof raw.forceExitOnSecondSignal !== 'boolean') {
     problems.push('forceExitOnSecondSignal must be true or false');
   }
+  if (raw.uncaughtErrors !== undefined && raw.uncaughtErrors !== 'stop' && raw.uncaughtErrors !== 'ignore') {
+    problems.push(`uncaughtErrors must be 'stop' or 'ignore', got ${describeValue(raw.uncaughtErrors)}`);
+  }
   checkSignals(problems, raw.signals);
-  for (const key of HOOK_LISTS) {
+  for (const key of HOOK_PHASES) {
     const hooks = raw[key];
     if (hooks === undefined) continue;
     if (!Array.isArray(hooks)) problems.push(`${key} must be an array of functions`);
@@ -96,7 +85,7 @@ export function validateSetup(
     const { name, server } = declaration;
     names.set(name, (names.get(name) ?? 0) + 1);
     const methods = server as { start?: unknown; stop?: unknown } | null | undefined;
-    for (const method of ['start', 'stop'] as const) {
+    for (const method of SERVER_METHODS) {
       if (typeof methods?.[method] !== 'function') {
         problems.push(
           `server "${name}" has no ${method}() method: a TransportServer needs start(signal) and stop(signal)`,
@@ -115,7 +104,7 @@ export function validateSetup(
 
   for (const { name, registrar } of registrars) {
     const methods = registrar as { register?: unknown; deregister?: unknown } | null | undefined;
-    for (const method of ['register', 'deregister'] as const) {
+    for (const method of REGISTRAR_METHODS) {
       if (typeof methods?.[method] !== 'function')
         problems.push(`registrar "${name}" has no ${method}() method`);
     }
@@ -127,11 +116,9 @@ export function validateSetup(
   }
 
   if (problems.length === 0) return undefined;
-  return new KratosError(
-    KratosErrorCode.InvalidOptions,
-    `The application is not set up correctly; nothing was started:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
-    { errors: problems.map((problem) => new Error(problem)) },
-  );
+  const subject =
+    typeof raw.name === 'string' && raw.name !== '' ? `The application "${raw.name}"` : 'The application';
+  return invalidOptions(KratosErrorCode.InvalidOptions, subject, problems);
 }
 
 function checkDuration(problems: string[], what: string, value: unknown, zeroAllowed: boolean): void {

@@ -5,6 +5,7 @@ import type { Logger } from '../contracts/logger.js';
 import type { ServiceRegistrar } from '../contracts/registry.js';
 import type { SignalSource } from '../contracts/signal-source.js';
 import type { TransportServer } from '../contracts/transport-server.js';
+import type { UncaughtErrorSource } from '../contracts/uncaught-error-source.js';
 import {
   hooksOf,
   serverOptionsOf,
@@ -16,6 +17,7 @@ import { AppInfoHolder } from '../kernel/app-info-holder.js';
 import { LifecycleKernel } from '../kernel/lifecycle-kernel.js';
 import type { NamedHook, RegistrarEntry } from '../kernel/named-step.js';
 import { processSignals } from '../kernel/process-signals.js';
+import { processUncaughtErrors } from '../kernel/process-uncaught-errors.js';
 import type { ServerDeclaration } from '../kernel/validate-setup.js';
 import { defaultLogger } from '../logging/default-logger.js';
 import {
@@ -24,9 +26,11 @@ import {
   KRATOS_SCHEDULER,
   LOGGER,
   PROCESS_EXIT,
+  PROCESS_EXIT_CODE,
   REGISTRAR,
   SERVER,
   SIGNAL_SOURCE,
+  UNCAUGHT_ERROR_SOURCE,
 } from '../tokens.js';
 import { ensureInjectable } from './ensure-injectable.js';
 
@@ -73,6 +77,11 @@ export function loadKratos(
         signalSource: ctx.get<SignalSource>(SIGNAL_SOURCE, { optional: true }) ?? processSignals,
         exit:
           ctx.get<(code: number) => void>(PROCESS_EXIT, { optional: true }) ?? ((code) => process.exit(code)),
+        uncaughtErrorSource:
+          ctx.get<UncaughtErrorSource>(UNCAUGHT_ERROR_SOURCE, { optional: true }) ?? processUncaughtErrors,
+        setExitCode:
+          ctx.get<(code: number) => void>(PROCESS_EXIT_CODE, { optional: true }) ??
+          ((code) => void (process.exitCode = code)),
       });
     })
     .inSingletonScope();

@@ -22,6 +22,16 @@ describe('signals and process lifetime (child processes)', () => {
     expect(child.lines).toContainEqual({ state: 'stopped', registered: 0 });
   });
 
+  it('many servers share their start and stop signals without a MaxListeners warning', async () => {
+    const child = app({ EXTRA_SERVERS: '30' });
+    await child.waitFor((l) => l.state === 'running');
+    child.child.kill('SIGTERM');
+    const exit = await child.exited;
+    expect(exit.code).toBe(0);
+    expect(child.lines.at(-1)).toEqual({ settled: 'resolved' });
+    expect(child.stderr).not.toContain('MaxListenersExceededWarning');
+  });
+
   it('an early SIGINT during a slow start aborts the start, registers nothing and exits 0', async () => {
     const child = app({ START_MS: '30000' });
     await child.waitFor((l) => l.state === 'starting');

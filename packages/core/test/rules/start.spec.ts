@@ -49,7 +49,7 @@ describe('start rules', () => {
     expect(result.ok || result.error.code).toBe('KRATOS_HOOK_TIMEOUT');
   });
 
-  it('rule 3: all servers start concurrently, each with its own signal and startTimeout', async () => {
+  it('rule 3: all servers start concurrently, each with an AbortSignal and its startTimeout', async () => {
     const h = new KernelHarness({
       servers: [
         { name: 'a', start: { ms: 30 } },
@@ -60,9 +60,31 @@ describe('start rules', () => {
     const result = await h.run(() => h.signalAt(100));
     expect(result).toEqual({ ok: true });
     expect(h.servers.map((s) => s.starts)).toEqual([[0], [0], [0]]);
-    const signals = h.servers.map((s) => s.startSignal);
-    expect(new Set(signals).size).toBe(3);
+    for (const server of h.servers) {
+      expect(server.startSignal).toBeInstanceOf(AbortSignal);
+      expect(server.startSignal?.aborted).toBe(false);
+    }
     expect(h.timeOf('state running')).toBe(50);
+  });
+
+  it("rule 3: each start signal aborts at its own server's startTimeout", async () => {
+    const h = new KernelHarness({
+      options: { name: 'test', startTimeout: 1_000 },
+      servers: [
+        { name: 'a', start: { ms: 300 } },
+        { name: 'b', start: { hangs: true, onAbort: 'resolve' }, startTimeout: 200 },
+        { name: 'c', start: { hangs: true }, startTimeout: 500 },
+      ],
+    });
+    const result = await h.run();
+    // b's deadline came first: b timed out, and the timeout aborted the other starts.
+    expect(h.timeOf('b start aborted')).toBe(200);
+    expect((h.servers[1]!.startSignal?.reason as DOMException).name).toBe('TimeoutError');
+    expect(h.timeOf('a start aborted')).toBe(200);
+    expect(h.timeOf('c start aborted')).toBe(200);
+    expect((h.servers[0]!.startSignal?.reason as DOMException).name).toBe('AbortError');
+    expect(result.ok || result.error.code).toBe('KRATOS_START_TIMEOUT');
+    expect(result.ok || result.error.message).toContain('Server "b" did not start within 200 ms');
   });
 
   it('rule 4: a failed start aborts in-flight starts, stops what started, registers nothing, keeps the original cause', async () => {
@@ -101,6 +123,19 @@ describe('start rules', () => {
     expect(h.servers[0]!.stops).toEqual([5_000]);
     expect(result.ok || result.error.code).toBe('KRATOS_START_TIMEOUT');
     expect(result.ok || result.error.message).toContain('Server "stuck" did not start within 5000 ms');
+  });
+
+  it('rule 4: a timed-out start that rejects once aborted keeps its own rejection as the cause', async () => {
+    const own = new Error('gave up binding 0.0.0.0:8000');
+    const h = new KernelHarness({
+      servers: [{ name: 'stuck', start: { hangs: true, abortError: own }, startTimeout: 3_000 }],
+    });
+    const result = await h.run();
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.code).toBe('KRATOS_START_TIMEOUT');
+    expect(result.error.message).toContain('Server "stuck" did not start within 3000 ms');
+    expect(result.error.cause).toBe(own);
   });
 
   it('rule 4: a server that finishes starting after the abort is stopped too', async () => {

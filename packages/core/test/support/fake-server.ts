@@ -11,6 +11,8 @@ export interface FakeStep {
   readonly hangs?: boolean;
   /** When its signal aborts: `reject` at once (default), `resolve` at once, or `ignore` it. */
   readonly onAbort?: 'reject' | 'resolve' | 'ignore';
+  /** What it rejects with when its signal aborts. Default: the signal's reason. */
+  readonly abortError?: Error;
 }
 
 /** A step as an Observable on the given scheduler, recording what happens to it. */
@@ -21,7 +23,13 @@ export function fakeStep(
   record: (what: string) => void,
 ): Observable<void> {
   return new Observable<void>((subscriber) => {
+    let settled = false;
     const settle = (how: 'resolve' | 'reject', error?: unknown): void => {
+      // Like a real step, one that has settled no longer hears its signal (which a step sharing
+      // its deadline may still abort).
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
       record(how === 'resolve' ? 'resolved' : 'rejected');
       if (how === 'resolve') subscriber.complete();
       else subscriber.error(error);
@@ -29,7 +37,7 @@ export function fakeStep(
     const onAbort = (): void => {
       record('aborted');
       const reaction = step.onAbort ?? 'reject';
-      if (reaction === 'reject') settle('reject', signal.reason);
+      if (reaction === 'reject') settle('reject', step.abortError ?? signal.reason);
       if (reaction === 'resolve') settle('resolve');
     };
     signal.addEventListener('abort', onAbort, { once: true });

@@ -9,6 +9,8 @@ import {
   type Logger,
   type NamedHook,
   type SignalSource,
+  type UncaughtError,
+  type UncaughtErrorSource,
 } from '../../src/index.js';
 import type { FakeStep } from './fake-server.js';
 import { FakeRegistrar } from './fake-registrar.js';
@@ -42,8 +44,8 @@ export type RunResult = { readonly ok: true } | { readonly ok: false; readonly e
 
 /**
  * A kernel wired to fakes in virtual time: a TestScheduler, fake servers and registrars, a
- * signal source the test drives, a recording logger and exit function, and a timeline of
- * `"<virtual ms> <what>"` lines.
+ * signal source and an uncaught-error source the test drives, a recording logger, exit function
+ * and exit-code setter, and a timeline of `"<virtual ms> <what>"` lines.
  */
 export class KernelHarness {
   readonly scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
@@ -51,11 +53,18 @@ export class KernelHarness {
   readonly events: LifecycleEvent[] = [];
   readonly logs: { level: string; msg: string }[] = [];
   readonly exits: number[] = [];
+  /** Every exit code the kernel set (without exiting). */
+  readonly exitCodes: number[] = [];
   readonly signals = new Subject<NodeJS.Signals>();
+  readonly uncaughtErrors = new Subject<UncaughtError>();
   readonly servers: FakeServer[];
   readonly registrars: FakeRegistrar[];
   readonly kernel: LifecycleKernel;
   listening: readonly NodeJS.Signals[] | undefined;
+  /** Whether the kernel listens to uncaught errors now. */
+  hearsUncaughtErrors = false;
+  /** How many times the kernel subscribed to uncaught errors. */
+  uncaughtSubscriptions = 0;
 
   constructor(spec: HarnessSpec = {}) {
     const record = (what: string): void => void this.timeline.push(`${this.scheduler.now()} ${what}`);
@@ -84,6 +93,16 @@ export class KernelHarness {
           subscription.unsubscribe();
         };
       });
+    const uncaughtErrorSource: UncaughtErrorSource = () =>
+      new Observable<UncaughtError>((subscriber) => {
+        this.hearsUncaughtErrors = true;
+        this.uncaughtSubscriptions += 1;
+        const subscription = this.uncaughtErrors.subscribe(subscriber);
+        return () => {
+          this.hearsUncaughtErrors = false;
+          subscription.unsubscribe();
+        };
+      });
     const log =
       (level: string): LogFn =>
       (objOrMsg: object | string, msg?: string) =>
@@ -102,7 +121,9 @@ export class KernelHarness {
       scheduler: this.scheduler,
       logger,
       signalSource,
+      uncaughtErrorSource,
       exit: (code) => void this.exits.push(code),
+      setExitCode: (code) => void this.exitCodes.push(code),
     });
     this.kernel.events$.subscribe((event) => {
       this.events.push(event);
@@ -123,6 +144,11 @@ export class KernelHarness {
   /** Sends an OS signal at virtual time `ms`. */
   signalAt(ms: number, signal: NodeJS.Signals = 'SIGTERM'): void {
     this.at(ms, () => this.signals.next(signal));
+  }
+
+  /** Reports an uncaught error at virtual time `ms`, as the process would. */
+  uncaughtAt(ms: number, error: unknown, origin: UncaughtError['origin'] = 'uncaughtException'): void {
+    this.at(ms, () => this.uncaughtErrors.next({ origin, error }));
   }
 
   /** Runs the kernel to the end in virtual time; `during` schedules what happens meanwhile. */

@@ -1,0 +1,74 @@
+import { isObservable, type Subscription } from 'rxjs';
+
+/**
+ * What `settleTask` reports to. It holds the listening state itself, so that settling a task
+ * costs no closures beyond the two a Promise needs (it runs once per server per phase).
+ */
+export interface SettleTarget {
+  /** Called once when the task is done, unless `stopListening` was called before. */
+  resolve(): void;
+  /** Called once with what the task threw or rejected with, unless `stopListening` was called before. */
+  reject(error: unknown): void;
+  /** @internal Kept by `settleTask`: whether the task's end is still to be reported. */
+  listening: boolean;
+  /** @internal Kept by `settleTask`: the subscription to a task that returned an Observable. */
+  subscription: Subscription | undefined;
+}
+
+/**
+ * Runs `task` and calls `target.resolve()` when it is done or `target.reject(error)` with what it
+ * threw or rejected with. A task may return a Promise, an Observable (its first value or its
+ * completion ends it) or anything else (done at once). `stopListening(target)` stops hearing it.
+ */
+export function settleTask(task: () => unknown, target: SettleTarget): void {
+  target.listening = true;
+  let result: unknown;
+  try {
+    result = task();
+  } catch (error) {
+    settle(target, false, error);
+    return;
+  }
+  if (isObservable(result)) {
+    const subscription = result.subscribe({
+      next: () => settle(target, true),
+      error: (error: unknown) => settle(target, false, error),
+      complete: () => settle(target, true),
+    });
+    // An Observable that emitted synchronously is done: drop the subscription at once.
+    if (target.listening) target.subscription = subscription;
+    else subscription.unsubscribe();
+    return;
+  }
+  if (isPromiseLike(result)) {
+    result.then(
+      () => settle(target, true),
+      (error: unknown) => settle(target, false, error),
+    );
+    return;
+  }
+  settle(target, true);
+}
+
+/** Stops hearing the task of `target` (and unsubscribes it when it is an Observable). */
+export function stopListening(target: SettleTarget): void {
+  target.listening = false;
+  const { subscription } = target;
+  target.subscription = undefined;
+  subscription?.unsubscribe();
+}
+
+function settle(target: SettleTarget, resolved: boolean, error?: unknown): void {
+  if (!target.listening) return;
+  stopListening(target);
+  if (resolved) target.resolve();
+  else target.reject(error);
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
