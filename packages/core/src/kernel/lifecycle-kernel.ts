@@ -118,21 +118,23 @@ export class LifecycleKernel implements KernelView {
         ),
       );
     }
-    this.#settled = new Promise<void>((resolve, reject) => {
-      // Keep the process alive until run() settles, even when no server holds a handle (rule 18).
-      const keepAlive = setInterval(() => undefined, 1 << 30);
-      const done = (error?: KratosError): void => {
-        clearInterval(keepAlive);
-        if (error) reject(error);
-        else resolve();
-      };
-      try {
-        this.#lifecycle(done);
-      } catch (error) {
-        // A bug of ours must not leave the process kept alive.
-        done(error as KratosError);
-      }
-    });
+    let settle!: { resolve: () => void; reject: (error: KratosError) => void };
+    // Assigned before the lifecycle begins, so that stop() called synchronously from inside it (a
+    // synchronous beforeStart hook) finds a running kernel.
+    this.#settled = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+    // Keep the process alive until run() settles, even when no server holds a handle (rule 18).
+    const keepAlive = setInterval(() => undefined, 1 << 30);
+    const done = (error?: KratosError): void => {
+      clearInterval(keepAlive);
+      if (error) settle.reject(error);
+      else settle.resolve();
+    };
+    try {
+      this.#lifecycle(done);
+    } catch (error) {
+      // A bug of ours must not leave the process kept alive.
+      done(error as KratosError);
+    }
     return this.#settled;
   }
 
