@@ -46,6 +46,14 @@ function stopError(entry: ServerEntry, outcome: StepOutcome): KratosError | unde
       `Server "${entry.name}" did not stop within ${entry.stopTimeout} ms (stopTimeout), nor ${ABANDON_GRACE_MS} ms after its stop signal aborted; it was abandoned. Make stop() finish forcibly when its signal aborts, or raise @Server({ stopTimeout }).`,
     );
   }
+  if (outcome.settled === 'rejected' && outcome.timedOut) {
+    // The rejection is what the forced stop ended with; the reason it was forced is the timeout.
+    return new KratosError(
+      KratosErrorCode.StopTimeout,
+      `Server "${entry.name}" did not stop within ${entry.stopTimeout} ms (stopTimeout); forced to finish, its stop rejected: ${describeError(outcome.error)}. The other servers were stopped regardless. Raise @Server({ stopTimeout }) or check what stop() waits for.`,
+      { cause: outcome.error },
+    );
+  }
   if (outcome.settled === 'rejected') {
     return new KratosError(
       KratosErrorCode.StopFailed,
