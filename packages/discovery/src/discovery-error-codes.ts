@@ -5,7 +5,11 @@
 export const DiscoveryErrorCode = {
   /** `parseTarget` was given something that is neither `discovery:///name` nor `[http(s)://]host:port`. */
   InvalidTarget: 'KRATOS_DISCOVERY_INVALID_TARGET',
-  /** Options of a node set, a selector or a filter are invalid; the message lists every problem. */
+  /**
+   * The arguments of `watchNodes` or `staticNodes` are invalid: the message lists every problem (as
+   * `errors` does), under "The node set of "<service>" has invalid options:". Also a selector's
+   * `pick()` called with no node, a bug of its caller, told in one sentence.
+   */
   InvalidOptions: 'KRATOS_DISCOVERY_INVALID_OPTIONS',
   /**
    * The service has no instance to call: the registry's list stayed empty for `emptyGrace`, or no

@@ -1,4 +1,4 @@
-import { describeValue, hasMethods, KratosError } from '@kratos-ts/core';
+import { describeValue, hasMethods, invalidOptions } from '@kratos-ts/core';
 import { DiscoveryErrorCode } from './discovery-error-codes.js';
 
 const KNOWN_OPTIONS = new Set(['schemes', 'filters', 'emptyGrace', 'logger', 'scheduler']);
@@ -29,13 +29,10 @@ export function validateNodeSetOptions(discovery: unknown, name: unknown, option
     checkOptions(problems, options as Record<string, unknown>);
   }
 
-  if (problems.length === 0) return;
-  throw new KratosError(
-    DiscoveryErrorCode.InvalidOptions,
-    `Cannot watch the nodes of service ${service === undefined ? '(no name)' : `"${service}"`}:\n` +
-      problems.map((problem) => `  - ${problem}`).join('\n'),
-    { errors: problems.map((problem) => new Error(problem)) },
-  );
+  if (problems.length > 0) {
+    const subject = service === undefined ? 'The node set' : `The node set of "${service}"`;
+    throw invalidOptions(DiscoveryErrorCode.InvalidOptions, subject, problems);
+  }
 }
 
 function checkOptions(problems: string[], raw: Record<string, unknown>): void {

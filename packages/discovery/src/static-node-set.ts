@@ -1,4 +1,4 @@
-import { KratosError } from '@kratos-ts/core';
+import { describeValue, invalidOptions } from '@kratos-ts/core';
 import { BehaviorSubject, type Observable } from 'rxjs';
 import { DiscoveryErrorCode } from './discovery-error-codes.js';
 import type { Node } from './node.js';
@@ -17,18 +17,19 @@ export class StaticNodeSet implements NodeSet {
   constructor(service: string, nodes: readonly Node[]) {
     const problems: string[] = [];
     if (typeof service !== 'string' || service === '') {
-      problems.push('the service must be a non-empty string: pass the target address, e.g. "127.0.0.1:8000"');
+      problems.push(
+        `the service must be a non-empty string, got ${describeValue(service)}: pass the target address, e.g. "127.0.0.1:8000"`,
+      );
     }
     if (!Array.isArray(nodes) || nodes.length === 0) {
-      problems.push('nodes must be a non-empty array: a static target needs at least one node to call');
+      problems.push(
+        `nodes must be a non-empty array, got ${describeValue(nodes)}: a static target needs at least one node to call`,
+      );
     }
     if (problems.length > 0) {
-      throw new KratosError(
-        DiscoveryErrorCode.InvalidOptions,
-        `Cannot make the static nodes of ${typeof service === 'string' && service !== '' ? `"${service}"` : '(no service)'}:\n` +
-          problems.map((problem) => `  - ${problem}`).join('\n'),
-        { errors: problems.map((problem) => new Error(problem)) },
-      );
+      const subject =
+        typeof service === 'string' && service !== '' ? `The node set of "${service}"` : 'The node set';
+      throw invalidOptions(DiscoveryErrorCode.InvalidOptions, subject, problems);
     }
     this.service = service;
     this.#nodes = Object.freeze([...nodes]);

@@ -37,7 +37,7 @@ describe('watchNodes: option validation', () => {
     expect(error.errors).toHaveLength(6);
     expect(error.message).toBe(
       [
-        'Cannot watch the nodes of service (no name):',
+        'The node set has invalid options:',
         '  - the service name must be a non-empty string, got "": pass the name the service registers under (its AppInfo.name)',
         '  - the discovery (an object) has no watch(name) method: pass a ServiceDiscovery, e.g. an InMemoryRegistry or an etcd registry',
         '  - unknown option "colour": remove it or check its spelling (known: schemes, filters, emptyGrace, logger, scheduler)',
@@ -80,7 +80,7 @@ describe('watchNodes: option validation', () => {
   ])('rejects %s, naming the service and the culprit', (_what, options, problem) => {
     const error = invalid(discovery, 'greeter', options);
     expect(error.code).toBe(DiscoveryErrorCode.InvalidOptions);
-    expect(error.message).toContain('Cannot watch the nodes of service "greeter"');
+    expect(error.message).toContain('The node set of "greeter" has invalid options:\n  - ');
     expect(error.message).toContain(problem);
     expect(error.errors).toHaveLength(1);
   });

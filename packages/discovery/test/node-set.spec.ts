@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { getEventListeners } from 'node:events';
 import type { ServiceDiscovery, ServiceInstance } from '@kratos-ts/core';
+import { recordingLogger } from '@kratos-ts/testing';
 import { NEVER, map, startWith, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import {
@@ -12,7 +13,7 @@ import {
   type NodeSetOptions,
 } from '../src/index.js';
 import { FakeDiscovery } from './support/fake-discovery.js';
-import { RecordingLogger, VirtualClock, describeState, instance, settle, track } from './support/fixtures.js';
+import { VirtualClock, describeState, instance, settle, track } from './support/fixtures.js';
 
 const scheduler = (): TestScheduler =>
   new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
@@ -114,7 +115,7 @@ describe('watchNodes: the watch', () => {
 
   it('on a watch error: warns naming the service, keeps its state, and watches again 1000 ms later', () => {
     const s = scheduler();
-    const logger = new RecordingLogger();
+    const logger = recordingLogger();
     s.run(({ cold, expectObservable, expectSubscriptions }) => {
       const watch$ = cold<ServiceInstance[]>('10ms #', undefined, new Error('etcd unavailable'));
       const set = watchNodes(discoveryOf(watch$.pipe(startWith(one))), 'greeter', {
@@ -136,7 +137,7 @@ describe('watchNodes: the watch', () => {
 
   it('on a watch that completes: warns naming the service and watches again 1000 ms later', () => {
     const s = scheduler();
-    const logger = new RecordingLogger();
+    const logger = recordingLogger();
     s.run(({ cold, expectObservable, expectSubscriptions }) => {
       const watch$ = cold<ServiceInstance[]>('5ms |');
       const set = watchNodes(discoveryOf(watch$.pipe(startWith(one))), 'greeter', {
@@ -155,7 +156,7 @@ describe('watchNodes: the watch', () => {
 
   it('treats a watch() that throws like a watch that fails', () => {
     const clock = new VirtualClock();
-    const logger = new RecordingLogger();
+    const logger = recordingLogger();
     let calls = 0;
     const discovery: ServiceDiscovery = {
       getService: async () => [],
@@ -178,8 +179,8 @@ describe('watchNodes: the watch', () => {
   it('warns once per logger when node sets that share a watch share a logger', () => {
     const discovery = new FakeDiscovery();
     const clock = new VirtualClock();
-    const shared = new RecordingLogger();
-    const own = new RecordingLogger();
+    const shared = recordingLogger();
+    const own = recordingLogger();
     const options = { schemes: ['http'], scheduler: clock.scheduler };
     const sets = [
       watchNodes(discovery, 'greeter', { ...options, logger: shared }),
@@ -537,7 +538,7 @@ describe('watchNodes: logs', () => {
   it('logs every list change at debug level naming the service, and nothing at info', () => {
     const discovery = new FakeDiscovery();
     const clock = new VirtualClock();
-    const logger = new RecordingLogger();
+    const logger = recordingLogger();
     const set = watchNodes(discovery, 'greeter', { schemes: ['http'], scheduler: clock.scheduler, logger });
     set.nodes();
     discovery.emit('greeter', two);
@@ -561,7 +562,7 @@ describe('watchNodes: logs', () => {
 
   it('builds no debug message when the logger says debug is off', () => {
     const discovery = new FakeDiscovery();
-    const logger = Object.assign(new RecordingLogger(), {
+    const logger = Object.assign(recordingLogger(), {
       isLevelEnabled: (level: string) => level !== 'debug',
     });
     discovery.emit('greeter', one);
@@ -573,7 +574,7 @@ describe('watchNodes: logs', () => {
 
   it('a filter that throws is logged as a warning naming the service, and the list is ignored', () => {
     const discovery = new FakeDiscovery();
-    const logger = new RecordingLogger();
+    const logger = recordingLogger();
     let fail = false;
     const flaky: NodeFilter = (nodes) => {
       if (fail) throw new Error('bad filter');

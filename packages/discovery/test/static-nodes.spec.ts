@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { isKratosError, type ServiceInstance } from '@kratos-ts/core';
+import { isKratosError, type KratosError, type ServiceInstance } from '@kratos-ts/core';
 import { DiscoveryErrorCode, nodesOf, staticNodes, type Node } from '../src/index.js';
 import { describeState, node } from './support/fixtures.js';
 
@@ -57,6 +57,26 @@ describe('staticNodes', () => {
       thrown = error;
     }
     expect(isKratosError(thrown) && thrown.code).toBe(DiscoveryErrorCode.InvalidOptions);
+    expect((thrown as Error).message).toMatch(/^The node set( of "x:1")? has invalid options:\n {2}- /);
     expect((thrown as Error).message).toContain(problem);
+    expect((thrown as KratosError).errors).toHaveLength(1);
+  });
+
+  it('lists both problems when the service and the nodes are wrong', () => {
+    let thrown: unknown;
+    try {
+      staticNodes(42 as unknown as string, []);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(isKratosError(thrown) && thrown.code).toBe(DiscoveryErrorCode.InvalidOptions);
+    expect((thrown as KratosError).errors).toHaveLength(2);
+    expect((thrown as Error).message).toBe(
+      [
+        'The node set has invalid options:',
+        '  - the service must be a non-empty string, got 42: pass the target address, e.g. "127.0.0.1:8000"',
+        '  - nodes must be a non-empty array, got an empty array: a static target needs at least one node to call',
+      ].join('\n'),
+    );
   });
 });

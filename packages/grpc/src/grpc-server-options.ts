@@ -5,6 +5,8 @@ import type {
   UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 import type { PackageDefinition } from '@grpc/proto-loader';
+import { describeValue, hasMethods, invalidOptions } from '@kratos-ts/core';
+import { GrpcErrorCode } from './grpc-error-codes.js';
 
 /** One gRPC service to serve: its definition and the object whose methods implement it. */
 export interface GrpcService {
@@ -57,49 +59,105 @@ export const DEFAULT_GRPC_SERVER_OPTIONS = Object.freeze({
   health: true,
 });
 
+const KNOWN_OPTIONS = new Set([
+  'port',
+  'host',
+  'name',
+  'credentials',
+  'services',
+  'health',
+  'reflection',
+  'options',
+]);
+
 /**
- * Applies the defaults and lists every problem with the options (empty when there is none).
- * Pure, so that the constructor can report all of them at once.
+ * Checks the options and applies the defaults. Every problem is reported at once, in one
+ * `KRATOS_GRPC_INVALID_OPTIONS` error naming the server.
  */
-export function resolveGrpcServerOptions(options: GrpcServerOptions): {
-  readonly resolved: ResolvedGrpcServerOptions;
-  readonly problems: readonly string[];
-} {
+export function resolveGrpcServerOptions(options: GrpcServerOptions): ResolvedGrpcServerOptions {
+  const isObject = typeof options === 'object' && options !== null && !Array.isArray(options);
+  const raw = (isObject ? options : {}) as Record<string, unknown>;
   const problems: string[] = [];
-  const port = options.port ?? DEFAULT_GRPC_SERVER_OPTIONS.port;
-  const host = options.host ?? DEFAULT_GRPC_SERVER_OPTIONS.host;
-  const name = options.name ?? DEFAULT_GRPC_SERVER_OPTIONS.name;
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    problems.push(`port must be an integer from 0 to 65535 (0: chosen by the OS), got ${String(port)}`);
+  const port = raw.port ?? DEFAULT_GRPC_SERVER_OPTIONS.port;
+  const host = raw.host ?? DEFAULT_GRPC_SERVER_OPTIONS.host;
+  const name = raw.name ?? DEFAULT_GRPC_SERVER_OPTIONS.name;
+  const health = raw.health ?? DEFAULT_GRPC_SERVER_OPTIONS.health;
+
+  if (!isObject) {
+    problems.push(
+      `the options must be an object such as { port: 9000, services: [...] }, got ${describeValue(options)}`,
+    );
+  }
+  for (const key of Object.keys(raw)) {
+    if (!KNOWN_OPTIONS.has(key)) problems.push(`unknown option "${key}": remove it or check its spelling`);
+  }
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65_535) {
+    problems.push(
+      `port must be an integer from 0 to 65535 (0: chosen by the OS), got ${describeValue(port)}`,
+    );
   }
   if (typeof host !== 'string' || host.trim() !== host || host === '') {
-    problems.push(`host must be an address such as "0.0.0.0" or "127.0.0.1", got ${JSON.stringify(host)}`);
+    problems.push(`host must be an address such as "0.0.0.0" or "127.0.0.1", got ${describeValue(host)}`);
   }
-  if (typeof name !== 'string' || name === '') problems.push('name must be a non-empty string');
-  const services = options.services ?? [];
-  services.forEach((service, i) => {
-    if (typeof service?.definition !== 'object' || service.definition === null)
-      problems.push(`services[${i}].definition must be a gRPC ServiceDefinition`);
-    if (typeof service?.implementation !== 'object' || service.implementation === null)
-      problems.push(`services[${i}].implementation must be an object of handlers`);
-  });
+  if (typeof name !== 'string' || name === '') {
+    problems.push(
+      `name must be a non-empty string such as 'api' (default 'grpc'), got ${describeValue(name)}`,
+    );
+  }
+  if (raw.credentials !== undefined && !hasMethods(raw.credentials, ['_isSecure'])) {
+    problems.push(
+      `credentials must be grpc-js ServerCredentials such as ServerCredentials.createSsl(…), or left out for an insecure server, got ${describeValue(raw.credentials)}`,
+    );
+  }
+  const services = raw.services ?? [];
+  if (!Array.isArray(services)) {
+    problems.push(
+      `services must be an array of { definition, implementation }, got ${describeValue(services)}`,
+    );
+  } else {
+    (services as unknown[]).forEach((service, i) => {
+      const { definition, implementation } = (service ?? {}) as Record<string, unknown>;
+      if (typeof definition !== 'object' || definition === null)
+        problems.push(
+          `services[${i}].definition must be a gRPC ServiceDefinition (from @grpc/proto-loader or generated code), got ${describeValue(definition)}`,
+        );
+      if (typeof implementation !== 'object' || implementation === null)
+        problems.push(
+          `services[${i}].implementation must be an object of handlers by method name, got ${describeValue(implementation)}`,
+        );
+    });
+  }
+  if (typeof health !== 'boolean') {
+    problems.push(`health must be true (serve grpc.health.v1.Health) or false, got ${describeValue(health)}`);
+  }
   const reflection =
-    options.reflection === undefined
-      ? []
-      : Array.isArray(options.reflection)
-        ? (options.reflection as readonly PackageDefinition[])
-        : [options.reflection as PackageDefinition];
+    raw.reflection === undefined ? [] : Array.isArray(raw.reflection) ? raw.reflection : [raw.reflection];
+  if (
+    !(reflection as unknown[]).every((definition) => typeof definition === 'object' && definition !== null)
+  ) {
+    problems.push(
+      `reflection must be a package definition from @grpc/proto-loader, or an array of them, got ${describeValue(raw.reflection)}`,
+    );
+  }
+  const serverOptions = raw.options ?? {};
+  if (typeof serverOptions !== 'object' || serverOptions === null || Array.isArray(serverOptions)) {
+    problems.push(
+      `options (passed to new grpc.Server()) must be an object such as { 'grpc.max_receive_message_length': 8388608 }, got ${describeValue(raw.options)}`,
+    );
+  }
+
+  if (problems.length > 0) {
+    const subject = typeof name === 'string' && name !== '' ? `GrpcServer "${name}"` : 'GrpcServer';
+    throw invalidOptions(GrpcErrorCode.InvalidOptions, subject, problems);
+  }
   return {
-    resolved: {
-      port,
-      host,
-      name,
-      credentials: options.credentials,
-      services,
-      health: options.health ?? DEFAULT_GRPC_SERVER_OPTIONS.health,
-      reflection,
-      options: options.options ?? {},
-    },
-    problems,
+    port: port as number,
+    host: host as string,
+    name: name as string,
+    credentials: raw.credentials as ServerCredentials | undefined,
+    services: services as readonly GrpcService[],
+    health: health as boolean,
+    reflection: reflection as readonly PackageDefinition[],
+    options: serverOptions,
   };
 }

@@ -2,7 +2,9 @@ import { Server as GrpcJsServer, ServerCredentials, type ServiceDefinition } fro
 import type { PackageDefinition } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import {
+  describeError,
   hostPort,
+  invalidOptions,
   type KernelView,
   KratosError,
   type LifecycleState,
@@ -62,13 +64,7 @@ export class GrpcServer implements TransportServer {
 
   /** @throws KratosError `KRATOS_GRPC_INVALID_OPTIONS` listing every invalid option. */
   constructor(options: GrpcServerOptions = {}) {
-    const { resolved, problems } = resolveGrpcServerOptions(options);
-    if (problems.length > 0) {
-      throw new KratosError(
-        GrpcErrorCode.InvalidOptions,
-        `gRPC server "${resolved.name}" has invalid options:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
-      );
-    }
+    const resolved = resolveGrpcServerOptions(options);
     this.#options = resolved;
     this.name = resolved.name;
     this.#services = [...resolved.services];
@@ -129,9 +125,12 @@ export class GrpcServer implements TransportServer {
       server = this.#createServer();
     } catch (cause: unknown) {
       return Promise.reject(
-        new KratosError(
+        invalidOptions(
           GrpcErrorCode.InvalidOptions,
-          `gRPC server "${this.name}" could not add its services: ${cause instanceof Error ? cause.message : String(cause)}. Add each service once (options.services or addService()), with a definition from @grpc/proto-loader or generated code.`,
+          `GrpcServer "${this.name}"`,
+          [
+            `its services could not be added (${describeError(cause).replace(/\.$/, '')}): add each service once (options.services or addService()), with a definition from @grpc/proto-loader or generated code`,
+          ],
           { cause },
         ),
       );

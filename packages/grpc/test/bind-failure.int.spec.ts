@@ -1,10 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { logVerbosity, setLogVerbosity } from '@grpc/grpc-js';
-import { isKratosError, KratosErrorCode, type TransportServer } from '@kratos-ts/core';
+import { isKratosError, KratosErrorCode, LifecycleKernel, type TransportServer } from '@kratos-ts/core';
+import { startTestApp, type TestApp } from '@kratos-ts/testing';
 import { createServer, type Server as HttpServer } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
 import { GrpcErrorCode, GrpcServer } from '../src/index.js';
-import { testApp, type TestApp } from './support/kernel.js';
+import { greeterApp } from './support/greeter-app.js';
 
 /** A real node:http server on 127.0.0.1:0 as a TransportServer, standing in for @kratos-ts/http. */
 class LoopbackHttpServer implements TransportServer {
@@ -39,7 +40,7 @@ class LoopbackHttpServer implements TransportServer {
 }
 
 const blockers: TcpServer[] = [];
-const apps: TestApp[] = [];
+let app: TestApp | undefined;
 const standalone: GrpcServer[] = [];
 
 /** Holds a port on 127.0.0.1 so that binding it again fails with EADDRINUSE. */
@@ -55,7 +56,8 @@ beforeAll(() => setLogVerbosity(logVerbosity.NONE));
 afterAll(() => setLogVerbosity(logVerbosity.ERROR));
 
 afterEach(async () => {
-  await Promise.all(apps.splice(0).map((made) => made.kernel.stop('test over')));
+  await app?.stop('test over');
+  app = undefined;
   await Promise.all(standalone.splice(0).map((server) => server.stop(AbortSignal.abort())));
   await Promise.all(blockers.splice(0).map((blocker) => new Promise((resolve) => blocker.close(resolve))));
 });
@@ -80,10 +82,12 @@ describe('a gRPC port already in use', () => {
   it('makes run() reject with KRATOS_START_FAILED caused by the bind error; the kernel stops the HTTP server that had started and registers nothing', async () => {
     const port = await occupiedPort();
     const http = new LoopbackHttpServer();
-    const under = testApp({ grpc: { port }, servers: [http] });
-    apps.push(under);
+    const under = greeterApp({ grpc: { port }, servers: [http] });
 
-    const error: unknown = await under.kernel.run().catch((e: unknown) => e);
+    const error: unknown = await startTestApp(under.container).then(
+      (started) => void (app = started),
+      (e: unknown) => e,
+    );
 
     expect(isKratosError(error) && error.code).toBe(KratosErrorCode.StartFailed);
     const cause = (error as Error).cause;
@@ -93,6 +97,6 @@ describe('a gRPC port already in use', () => {
     expect(http.stopped).toBe(true);
     expect(http.server.listening).toBe(false);
     await expect(under.registry.getService('greeter-app')).resolves.toEqual([]);
-    expect(under.kernel.state).toBe('failed');
+    expect(under.container.get(LifecycleKernel).state).toBe('failed');
   });
 });

@@ -1,10 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import type { ServiceDefinition } from '@grpc/grpc-js';
-import { isKratosError } from '@kratos-ts/core';
+import { ServerCredentials, type ServiceDefinition } from '@grpc/grpc-js';
+import { isKratosError, type KratosError } from '@kratos-ts/core';
 import {
   DEFAULT_GRPC_SERVER_OPTIONS,
   GrpcErrorCode,
   GrpcServer,
+  type GrpcServerOptions,
   resolveGrpcServerOptions,
   serviceNameOf,
 } from '../src/index.js';
@@ -12,9 +13,8 @@ import { GreeterService, greeterPackage } from './support/greeter.js';
 
 describe('GrpcServer options', () => {
   it('defaults to 0.0.0.0:9000, name "grpc", health on, no reflection, insecure', () => {
-    const { resolved, problems } = resolveGrpcServerOptions({});
+    const resolved = resolveGrpcServerOptions({});
 
-    expect(problems).toEqual([]);
     expect(resolved).toMatchObject({
       ...DEFAULT_GRPC_SERVER_OPTIONS,
       reflection: [],
@@ -26,11 +26,9 @@ describe('GrpcServer options', () => {
   });
 
   it('takes one package definition or several for reflection', () => {
-    expect(resolveGrpcServerOptions({ reflection: greeterPackage }).resolved.reflection).toEqual([
-      greeterPackage,
-    ]);
+    expect(resolveGrpcServerOptions({ reflection: greeterPackage }).reflection).toEqual([greeterPackage]);
     expect(
-      resolveGrpcServerOptions({ reflection: [greeterPackage, greeterPackage] }).resolved.reflection,
+      resolveGrpcServerOptions({ reflection: [greeterPackage, greeterPackage] }).reflection,
     ).toHaveLength(2);
   });
 
@@ -52,11 +50,69 @@ describe('GrpcServer options', () => {
     }
     expect(isKratosError(error)).toBe(true);
     const message = (error as Error).message;
-    expect(message).toContain('gRPC server "api"');
+    expect(message).toMatch(/^GrpcServer "api" has invalid options:\n {2}- /);
     expect(message).toContain('port must be an integer from 0 to 65535');
     expect(message).toContain('70000');
     expect(message).toContain('host must be an address');
-    expect(message).toContain('services[0].definition');
+    expect(message).toContain('services[0].definition must be a gRPC ServiceDefinition');
+    expect((error as KratosError).errors).toHaveLength(3);
+  });
+
+  it.each<[string, unknown, string]>([
+    ['a misspelt option', { prot: 9000 }, 'unknown option "prot": remove it or check its spelling'],
+    [
+      'a string port',
+      { port: '9000' },
+      'port must be an integer from 0 to 65535 (0: chosen by the OS), got "9000"',
+    ],
+    [
+      'credentials that are not',
+      { credentials: { insecure: true } },
+      'credentials must be grpc-js ServerCredentials',
+    ],
+    [
+      'services not an array',
+      { services: {} },
+      'services must be an array of { definition, implementation }',
+    ],
+    ['a null service', { services: [null] }, 'services[0].definition must be a gRPC ServiceDefinition'],
+    [
+      'health not a boolean',
+      { health: 'on' },
+      'health must be true (serve grpc.health.v1.Health) or false, got "on"',
+    ],
+    [
+      'reflection not a package definition',
+      { reflection: 'greeter.proto' },
+      'reflection must be a package definition',
+    ],
+    [
+      'grpc-js options not an object',
+      { options: 'fast' },
+      'options (passed to new grpc.Server()) must be an object',
+    ],
+    ['an empty name', { name: '' }, `name must be a non-empty string such as 'api' (default 'grpc'), got ""`],
+    ['options that are not an object', null, 'the options must be an object'],
+  ])('rejects %s, naming it and how to fix it', (_what, options, problem) => {
+    let error: unknown;
+    try {
+      resolveGrpcServerOptions(options as GrpcServerOptions);
+    } catch (e) {
+      error = e;
+    }
+    expect(isKratosError(error) && error.code).toBe(GrpcErrorCode.InvalidOptions);
+    expect((error as Error).message).toMatch(/^GrpcServer( "grpc")? has invalid options:\n {2}- /);
+    expect((error as Error).message).toContain(problem);
+  });
+
+  it('accepts grpc-js credentials and options', () => {
+    const credentials = ServerCredentials.createInsecure();
+    expect(
+      resolveGrpcServerOptions({ credentials, options: { 'grpc.max_receive_message_length': 1024 } }),
+    ).toMatchObject({
+      credentials,
+      options: { 'grpc.max_receive_message_length': 1024 },
+    });
   });
 });
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import { Server } from '@kratos-ts/core';
+import { startTestApp, type TestApp } from '@kratos-ts/testing';
 import { inject } from 'inversify';
 import { GrpcServer } from '../src/index.js';
 import {
@@ -11,11 +12,11 @@ import {
   type GreeterClient,
   type HelloReply,
 } from './support/greeter.js';
-import { runUntilRunning, testApp, type TestApp } from './support/kernel.js';
+import { greeterApp } from './support/greeter-app.js';
 
 const clients: GreeterClient[] = [];
-const apps: TestApp[] = [];
 const standalone: GrpcServer[] = [];
+let app: TestApp | undefined;
 
 function client(port: number | undefined): GreeterClient {
   if (port === undefined) throw new Error('the server has no port: not started');
@@ -24,24 +25,19 @@ function client(port: number | undefined): GreeterClient {
   return made;
 }
 
-function app(...args: Parameters<typeof testApp>): TestApp {
-  const made = testApp(...args);
-  apps.push(made);
-  return made;
-}
-
 afterEach(async () => {
   for (const made of clients.splice(0)) made.close();
-  await Promise.all(apps.splice(0).map((made) => made.kernel.stop('test over')));
+  await app?.stop('test over');
+  app = undefined;
   await Promise.all(standalone.splice(0).map((server) => server.stop(AbortSignal.abort())));
 });
 
 describe('GrpcServer under the kernel (real client and server on 127.0.0.1)', () => {
   it('serves a unary call whose reply includes AppInfo fields of the injected service', async () => {
-    const under = app();
-    await runUntilRunning(under);
+    const under = greeterApp();
+    app = await startTestApp(under.container);
 
-    const reply = await sayHello(client(under.grpc.port), { name: 'Ada' });
+    const reply = await sayHello(client(under.grpc().port), { name: 'Ada' });
 
     expect(reply).toEqual({
       message: 'Hello Ada',
@@ -52,36 +48,36 @@ describe('GrpcServer under the kernel (real client and server on 127.0.0.1)', ()
   });
 
   it('reports the OS-chosen port in endpoint() and registers it when port is 0', async () => {
-    const under = app();
-    await runUntilRunning(under);
+    const under = greeterApp();
+    app = await startTestApp(under.container);
 
-    const port = under.grpc.port;
+    const port = under.grpc().port;
     expect(port).toBeGreaterThan(0);
-    expect(under.grpc.endpoint()).toBe(`grpc://127.0.0.1:${port}`);
+    expect(under.grpc().endpoint()).toBe(`grpc://127.0.0.1:${port}`);
     const [instance] = await under.registry.getService('greeter-app');
     expect(instance?.endpoints).toEqual([`grpc://127.0.0.1:${port}`]);
     await expect(sayHello(client(port), { name: 'port' })).resolves.toMatchObject({ message: 'Hello port' });
   });
 
   it('lets an in-flight unary call of 200 ms complete during stop, then refuses calls', async () => {
-    const under = app({ options: { stopTimeout: 5_000 } });
-    const { run } = await runUntilRunning(under);
-    const greeter = client(under.grpc.port);
+    const under = greeterApp({ options: { stopTimeout: 5_000 } });
+    app = await startTestApp(under.container);
+    const greeter = client(under.grpc().port);
     await sayHello(greeter, { name: 'warm-up' }); // the connection is up before the stop
 
     const startedAt = performance.now();
     const slow = sayHello(greeter, { name: 'slow', delayMs: 200 });
     await new Promise((resolve) => setTimeout(resolve, 50)); // the call is in flight on the server
-    const stopped = under.kernel.stop('test');
+    const stopped = app.stop('test');
 
     await expect(slow).resolves.toMatchObject({ message: 'Hello slow' });
-    const lateClient = client(under.grpc.port);
+    const lateClient = client(under.grpc().port);
     await stopped;
     const stopMs = performance.now() - startedAt;
-    await expect(run).resolves.toBeUndefined();
+    await expect(app.run).resolves.toBeUndefined();
     expect(stopMs).toBeGreaterThanOrEqual(190);
     expect(stopMs).toBeLessThan(2_000);
-    const serverStop = under.events.find(({ event }) => event.type === 'server-stop')?.event;
+    const serverStop = app.events.find(({ event }) => event.type === 'server-stop')?.event;
     expect(serverStop).toMatchObject({ status: 'ok' });
     await expect(sayHello(lateClient, { name: 'late' })).rejects.toMatchObject({
       code: GrpcStatus.UNAVAILABLE,
@@ -90,9 +86,9 @@ describe('GrpcServer under the kernel (real client and server on 127.0.0.1)', ()
 
   it('cancels a server-streaming call still open at stopTimeout, and stop resolves', async () => {
     const stopTimeout = 300;
-    const under = app({ options: { stopTimeout } });
-    const { run } = await runUntilRunning(under);
-    const stream = client(under.grpc.port).streamHellos({ name: 'endless', intervalMs: 20 });
+    const under = greeterApp({ options: { stopTimeout } });
+    app = await startTestApp(under.container);
+    const stream = client(under.grpc().port).streamHellos({ name: 'endless', intervalMs: 20 });
     const received: HelloReply[] = [];
     const ended = new Promise<ServiceError | undefined>((resolve) => {
       stream.on('data', (reply: HelloReply) => received.push(reply));
@@ -102,17 +98,17 @@ describe('GrpcServer under the kernel (real client and server on 127.0.0.1)', ()
     await new Promise<void>((resolve) => stream.once('data', () => resolve()));
 
     const stopAt = performance.now();
-    await under.kernel.stop('test');
+    await app.stop('test');
     const stopMs = performance.now() - stopAt;
 
     const error = await ended;
     expect(error?.code).toBe(GrpcStatus.CANCELLED);
-    expect(under.greeter.cancelledStreams).toBe(1);
+    expect(under.greeter().cancelledStreams).toBe(1);
     expect(received.length).toBeGreaterThan(0);
     expect(stopMs).toBeGreaterThanOrEqual(stopTimeout - 10);
     expect(stopMs).toBeLessThan(stopTimeout + 1_000); // settled before the kernel would abandon it
-    await expect(run).resolves.toBeUndefined();
-    const serverStop = under.events.find(({ event }) => event.type === 'server-stop')?.event;
+    await expect(app.run).resolves.toBeUndefined();
+    const serverStop = app.events.find(({ event }) => event.type === 'server-stop')?.event;
     expect(serverStop).toMatchObject({ type: 'server-stop', status: 'timeout' });
   });
 
@@ -127,14 +123,14 @@ describe('GrpcServer under the kernel (real client and server on 127.0.0.1)', ()
         });
       }
     }
-    const subclassApp = app({ serverClass: GreeterGrpcServer });
-    await runUntilRunning(subclassApp);
+    const subclassApp = greeterApp({ serverClass: GreeterGrpcServer });
+    app = await startTestApp(subclassApp.container);
 
-    const reply = await sayHello(client(subclassApp.grpc.port), { name: 'sub' });
+    const reply = await sayHello(client(subclassApp.grpc().port), { name: 'sub' });
 
     expect(reply).toMatchObject({ message: 'Hello sub', appName: 'greeter-app' });
-    expect(subclassApp.grpc).toBeInstanceOf(GreeterGrpcServer);
-    expect(subclassApp.events).toContainEqual(
+    expect(subclassApp.grpc()).toBeInstanceOf(GreeterGrpcServer);
+    expect(app.events).toContainEqual(
       expect.objectContaining({
         event: expect.objectContaining({ type: 'server-start', server: 'greeter-grpc' }),
       }),

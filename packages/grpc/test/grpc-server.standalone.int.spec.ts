@@ -90,7 +90,10 @@ describe('GrpcServer on its own', () => {
     const error: unknown = await grpc.start(new AbortController().signal).catch((e: unknown) => e);
 
     expect(isKratosError(error) && error.code).toBe(GrpcErrorCode.InvalidOptions);
-    expect((error as Error).message).toContain('could not add its services');
+    expect((error as Error).message).toMatch(/^GrpcServer "[^"]+" has invalid options:\n {2}- /);
+    expect((error as Error).message).toContain('its services could not be added (Method handler for');
+    expect((error as Error).message).toContain('add each service once');
+    expect((error as Error).cause).toBeInstanceOf(Error);
     expect(grpc.port).toBeUndefined();
     expect(grpc.grpcServer).toBeUndefined();
   });

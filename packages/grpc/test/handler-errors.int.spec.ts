@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { status } from '@grpc/grpc-js';
+import { fakeKernelView, recordingLogger, type RecordingLogger } from '@kratos-ts/testing';
 import { GrpcErrorCode, GrpcServer } from '../src/index.js';
 import {
   bidi,
@@ -13,7 +14,6 @@ import {
   type Ask,
   type FailingClient,
 } from './support/failing.js';
-import { RecordingLogger, runningKernel } from './support/recording-logger.js';
 
 const servers: GrpcServer[] = [];
 const clients: FailingClient[] = [];
@@ -29,7 +29,7 @@ async function serveFailing(
     name: 'rpc',
     services: [{ definition: FailingService, implementation: options.implementation ?? new Failing() }],
   });
-  if (options.logger) server.attachKernel(runningKernel(options.logger));
+  if (options.logger) server.attachKernel(fakeKernelView({ logger: options.logger }));
   servers.push(server);
   await server.start(new AbortController().signal);
   const client = failingClient(server.port ?? 0);
@@ -45,7 +45,7 @@ afterEach(async () => {
 
 describe('GrpcServer when a handler fails (real client and server on 127.0.0.1)', () => {
   it('a unary handler that throws ends its call with INTERNAL and safe details, is logged with the method path, and the server keeps serving', async () => {
-    const logger = new RecordingLogger();
+    const logger = recordingLogger();
     const client = await serveFailing({ logger });
 
     const failed = await unary(client, 'throw');
@@ -53,7 +53,7 @@ describe('GrpcServer when a handler fails (real client and server on 127.0.0.1)'
 
     expect(failed).toEqual({ answers: [], ...INTERNAL });
     expect(next).toEqual({ answers: ['answer ok'], code: status.OK, details: 'OK' });
-    const [record, ...more] = logger.at('error');
+    const [record, ...more] = logger.records.filter((r) => r.level === 'error');
     expect(more).toEqual([]);
     expect(record?.msg).toBe(
       'gRPC server "rpc": handler failed on /failing.v1.Failing/Unary: throw failed: secret=s3cr3t; answered INTERNAL',
@@ -66,18 +66,18 @@ describe('GrpcServer when a handler fails (real client and server on 127.0.0.1)'
   });
 
   it('an async unary handler that rejects ends its call with INTERNAL (grpc-js alone would leave an unhandled rejection)', async () => {
-    const logger = new RecordingLogger();
+    const logger = recordingLogger();
     const client = await serveFailing({ logger });
 
     expect(await unary(client, 'reject')).toEqual({ answers: [], ...INTERNAL });
     expect(await unary(client, 'ok')).toMatchObject({ code: status.OK });
-    expect(logger.at('error').map((record) => record.msg)).toEqual([
+    expect(logger.messages('error')).toEqual([
       'gRPC server "rpc": handler failed on /failing.v1.Failing/Unary: reject failed: secret=s3cr3t; answered INTERNAL',
     ]);
   });
 
   it('a rejection after the handler replied leaves the reply as it was and is logged', async () => {
-    const logger = new RecordingLogger();
+    const logger = recordingLogger();
     const client = await serveFailing({ logger });
 
     expect(await unary(client, 'reply-then-reject')).toEqual({
@@ -86,13 +86,13 @@ describe('GrpcServer when a handler fails (real client and server on 127.0.0.1)'
       details: 'OK',
     });
     await new Promise((resolve) => setTimeout(resolve, 20)); // the rejection comes 5 ms after the reply
-    expect(logger.at('error').map((record) => record.msg)).toEqual([
+    expect(logger.messages('error')).toEqual([
       'gRPC server "rpc": handler failed on /failing.v1.Failing/Unary: reply-then-reject failed: secret=s3cr3t; it had already replied, so nothing more was sent',
     ]);
   });
 
   it('a client-streaming handler that rejects ends its call with INTERNAL', async () => {
-    const logger = new RecordingLogger();
+    const logger = recordingLogger();
     const client = await serveFailing({ logger });
 
     expect(await clientStream(client, ['ok', 'reject'])).toEqual({ answers: [], ...INTERNAL });
@@ -100,21 +100,23 @@ describe('GrpcServer when a handler fails (real client and server on 127.0.0.1)'
       answers: ['answer ok,ok'],
       code: status.OK,
     });
-    expect(logger.at('error')[0]?.fields).toMatchObject({ method: '/failing.v1.Failing/ClientStream' });
+    expect(logger.records.find((r) => r.level === 'error')?.fields).toMatchObject({
+      method: '/failing.v1.Failing/ClientStream',
+    });
   });
 
   it('a server-streaming handler that throws ends the stream with INTERNAL', async () => {
-    const logger = new RecordingLogger();
+    const logger = recordingLogger();
     const client = await serveFailing({ logger });
 
     expect(await serverStream(client, 'throw')).toEqual({ answers: [], ...INTERNAL });
-    expect(logger.at('error').map((record) => record.msg)).toEqual([
+    expect(logger.messages('error')).toEqual([
       'gRPC server "rpc": handler failed on /failing.v1.Failing/ServerStream: throw failed: secret=s3cr3t; answered INTERNAL',
     ]);
   });
 
   it('a server-streaming handler that rejects mid-stream: the messages sent arrive, then INTERNAL', async () => {
-    const client = await serveFailing({ logger: new RecordingLogger() });
+    const client = await serveFailing({ logger: recordingLogger() });
 
     expect(await serverStream(client, 'reject')).toEqual({ answers: ['answer 1', 'answer 2'], ...INTERNAL });
     expect(await serverStream(client, 'ok')).toEqual({
@@ -125,7 +127,7 @@ describe('GrpcServer when a handler fails (real client and server on 127.0.0.1)'
   });
 
   it('a server-streaming handler that rejects after ending its stream leaves the stream OK', async () => {
-    const logger = new RecordingLogger();
+    const logger = recordingLogger();
     const client = await serveFailing({ logger });
 
     expect(await serverStream(client, 'reply-then-reject')).toEqual({
@@ -134,11 +136,11 @@ describe('GrpcServer when a handler fails (real client and server on 127.0.0.1)'
       details: 'OK',
     });
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(logger.at('error')[0]?.msg).toMatch(/it had already replied, so nothing more was sent$/);
+    expect(logger.messages('error')[0]).toMatch(/it had already replied, so nothing more was sent$/);
   });
 
   it('a bidi handler that rejects ends the stream with INTERNAL after what it wrote', async () => {
-    const client = await serveFailing({ logger: new RecordingLogger() });
+    const client = await serveFailing({ logger: recordingLogger() });
 
     expect(await bidi(client, ['ok', 'reject'])).toEqual({ answers: ['answer ok'], ...INTERNAL });
     expect(await bidi(client, ['ok', 'ok'])).toEqual({
@@ -149,7 +151,7 @@ describe('GrpcServer when a handler fails (real client and server on 127.0.0.1)'
   });
 
   it('a bidi handler whose `for await` over the call a throw exits (which destroys the stream) still ends it with INTERNAL', async () => {
-    const logger = new RecordingLogger();
+    const logger = recordingLogger();
     const client = await serveFailing({
       logger,
       implementation: {
@@ -163,13 +165,13 @@ describe('GrpcServer when a handler fails (real client and server on 127.0.0.1)'
     });
 
     expect(await bidi(client, ['ok', 'reject'])).toEqual({ answers: ['ok'], ...INTERNAL });
-    expect(logger.at('error')[0]?.msg).toBe(
+    expect(logger.messages('error')[0]).toBe(
       'gRPC server "rpc": handler failed on /failing.v1.Failing/Bidi: bidi failed; answered INTERNAL',
     );
   });
 
   it('leaves what a handler answers on purpose alone, and a method without a handler is UNIMPLEMENTED', async () => {
-    const logger = new RecordingLogger();
+    const logger = recordingLogger();
     const client = await serveFailing({
       logger,
       implementation: {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { status as GrpcStatus, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
-import { silentLogger, type HookContext, type KernelView, type LifecycleState } from '@kratos-ts/core';
-import { BehaviorSubject } from 'rxjs';
+import { LifecycleKernel, type HookContext } from '@kratos-ts/core';
+import { fakeKernelView, startTestApp, type TestApp } from '@kratos-ts/testing';
 import { GrpcServer } from '../src/index.js';
 import {
   checkHealth,
@@ -12,20 +12,14 @@ import {
   type GreeterClient,
   type HealthClient,
 } from './support/greeter.js';
-import { runUntilRunning, testApp, type TestApp } from './support/kernel.js';
+import { greeterApp, type GreeterApp } from './support/greeter-app.js';
 
 const clients: (GreeterClient | HealthClient)[] = [];
-const apps: TestApp[] = [];
 const standalone: GrpcServer[] = [];
+let app: TestApp | undefined;
 
 function track<T extends GreeterClient | HealthClient>(made: T): T {
   clients.push(made);
-  return made;
-}
-
-function app(...args: Parameters<typeof testApp>): TestApp {
-  const made = testApp(...args);
-  apps.push(made);
   return made;
 }
 
@@ -61,32 +55,34 @@ function record(stream: ClientReadableStream<{ status: string }>) {
 
 afterEach(async () => {
   for (const made of clients.splice(0)) made.close();
-  await Promise.all(apps.splice(0).map((made) => made.kernel.stop('test over')));
+  await app?.stop('test over');
+  app = undefined;
   await Promise.all(standalone.splice(0).map((server) => server.stop(AbortSignal.abort())));
 });
 
 describe('gRPC health follows the kernel state', () => {
   it('turns a Watch from SERVING to NOT_SERVING at the first instant of stopping, before drainDelay ends and while the listener still serves', async () => {
     const drainDelay = 300;
-    const under = app({ options: { drainDelay, stopTimeout: 5_000 } });
-    const { run } = await runUntilRunning(under);
-    const port = portOf(under.grpc);
+    const under = greeterApp({ options: { drainDelay, stopTimeout: 5_000 } });
+    const started = await startTestApp(under.container);
+    app = started;
+    const port = portOf(under.grpc());
     const health = track(healthClient(port));
     const overall = record(health.watch({ service: '' }));
     const greeterHealth = record(health.watch({ service: 'greeter.v1.Greeter' }));
     await Promise.all([overall.when('SERVING'), greeterHealth.when('SERVING')]);
 
     const stopRequestedAt = performance.now();
-    const stopped = under.kernel.stop('test');
+    const stopped = started.stop('test');
     const notServingAt = await overall.when('NOT_SERVING');
     // The listener is still open: a call on a brand-new connection succeeds after NOT_SERVING.
     const callDuringDrain = await sayHello(track(greeterClient(port)), { name: 'draining' });
     const callDoneAt = performance.now();
     await stopped;
-    await expect(run).resolves.toBeUndefined();
+    await expect(started.run).resolves.toBeUndefined();
 
-    const at = (type: string): number => under.events.find(({ event }) => event.type === type)!.at;
-    const stoppingAt = under.events.find(
+    const at = (type: string): number => started.events.find(({ event }) => event.type === type)!.at;
+    const stoppingAt = started.events.find(
       ({ event }) => event.type === 'state' && event.state === 'stopping',
     )!.at;
     expect(overall.seen.map((s) => s.status)).toEqual(['SERVING', 'NOT_SERVING']);
@@ -102,44 +98,44 @@ describe('gRPC health follows the kernel state', () => {
     expect(end.code).toBe(GrpcStatus.OK);
     expect((await greeterHealth.ended).code).toBe(GrpcStatus.OK);
     expect(end.at).toBeGreaterThan(at('drain'));
-    const serverStop = under.events.find(({ event }) => event.type === 'server-stop')?.event;
+    const serverStop = started.events.find(({ event }) => event.type === 'server-stop')?.event;
     expect(serverStop).toMatchObject({ status: 'ok' });
     expect(at('server-stop') - at('drain')).toBeLessThan(1_000);
   });
 
   it('ends open Watch streams on stop so that they do not hold the graceful stop until stopTimeout', async () => {
     const stopTimeout = 5_000;
-    const under = app({ options: { stopTimeout } });
-    await runUntilRunning(under);
-    const watch = record(track(healthClient(portOf(under.grpc))).watch({ service: '' }));
+    const under = greeterApp({ options: { stopTimeout } });
+    app = await startTestApp(under.container);
+    const watch = record(track(healthClient(portOf(under.grpc()))).watch({ service: '' }));
     await watch.when('SERVING');
 
     const stopAt = performance.now();
-    await under.kernel.stop('test');
+    await app.stop('test');
 
     expect(performance.now() - stopAt).toBeLessThan(1_000);
     expect((await watch.ended).code).toBe(GrpcStatus.OK);
-    expect(under.grpc.health.openWatches).toBe(0);
-    const serverStop = under.events.find(({ event }) => event.type === 'server-stop')?.event;
+    expect(under.grpc().health.openWatches).toBe(0);
+    const serverStop = app.events.find(({ event }) => event.type === 'server-stop')?.event;
     expect(serverStop).toMatchObject({ status: 'ok' });
   });
 
   it('reports NOT_SERVING while the kernel is still starting (servers bound, afterStart hooks running)', async () => {
     let duringStart: string | undefined;
     let kernelStateDuringStart: string | undefined;
-    const under = app({
+    const under: GreeterApp = greeterApp({
       options: {
         afterStart: [
           async (_ctx: HookContext) => {
-            kernelStateDuringStart = under.kernel.state;
-            duringStart = await checkHealth(track(healthClient(portOf(under.grpc))), '');
+            kernelStateDuringStart = under.container.get(LifecycleKernel).state;
+            duringStart = await checkHealth(track(healthClient(portOf(under.grpc()))), '');
           },
         ],
       },
     });
-    await runUntilRunning(under);
+    app = await startTestApp(under.container);
 
-    const running = await checkHealth(track(healthClient(portOf(under.grpc))), 'greeter.v1.Greeter');
+    const running = await checkHealth(track(healthClient(portOf(under.grpc()))), 'greeter.v1.Greeter');
 
     expect(kernelStateDuringStart).toBe('starting');
     expect(duringStart).toBe('NOT_SERVING');
@@ -149,15 +145,7 @@ describe('gRPC health follows the kernel state', () => {
 
 describe('gRPC health from the KernelView handed to attachKernel', () => {
   it('flips every status synchronously with the state$ emission, for "" and each registered service', async () => {
-    const state$ = new BehaviorSubject<LifecycleState>('idle');
-    const kernel: KernelView = {
-      app: { id: 'i', name: 'n', version: 'v', metadata: {}, endpoints: [] },
-      state$,
-      get state() {
-        return state$.value;
-      },
-      logger: silentLogger,
-    };
+    const kernel = fakeKernelView({ state: 'idle' });
     const server = new GrpcServer({
       host: '127.0.0.1',
       port: 0,
@@ -170,12 +158,12 @@ describe('gRPC health from the KernelView handed to attachKernel', () => {
       server.health.statusOf('greeter.v1.Greeter'),
     ];
 
-    state$.next('starting');
+    kernel.enter('starting');
     await server.start(new AbortController().signal);
     const whileStarting = statuses();
-    state$.next('running');
+    kernel.enter('running');
     const whileRunning = statuses();
-    state$.next('stopping');
+    kernel.enter('stopping');
     const atStopping = statuses();
 
     expect(whileStarting).toEqual(['NOT_SERVING', 'NOT_SERVING']);

@@ -1,5 +1,5 @@
 import type { ServerOptions as TlsServerOptions } from 'node:https';
-import { KratosError } from '@kratos-ts/core';
+import { describeValue, invalidOptions } from '@kratos-ts/core';
 import { HttpErrorCode } from './http-error-codes.js';
 import {
   HTTP_SERVER_DEFAULTS,
@@ -59,24 +59,36 @@ export function resolveHttpServerOptions(options: HttpServerOptions): ResolvedHt
   const port = raw.port ?? HTTP_SERVER_DEFAULTS.port;
   const host = raw.host ?? HTTP_SERVER_DEFAULTS.host;
 
-  if (!isObject) problems.push('options must be an object such as { handler: app }');
+  if (!isObject) {
+    problems.push(`options must be an object such as { handler: app }, got ${describeValue(options)}`);
+  }
   for (const key of Object.keys(raw)) {
     if (!KNOWN_OPTIONS.has(key)) problems.push(`unknown option "${key}": remove it or check its spelling`);
   }
   if (typeof raw.handler !== 'function') {
     problems.push(
-      `handler must be a (req, res) listener such as an Express app or Koa's app.callback(), got ${show(raw.handler)}`,
+      `handler must be a (req, res) listener such as an Express app or Koa's app.callback(), got ${describeValue(raw.handler)}`,
     );
   }
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65_535) {
-    problems.push(`port must be an integer from 0 to 65535 (0 lets the OS choose), got ${show(port)}`);
+    problems.push(
+      `port must be an integer from 0 to 65535 (0 lets the OS choose), got ${describeValue(port)}`,
+    );
   }
   if (typeof host !== 'string' || host === '') {
-    problems.push(`host must be a non-empty address such as '0.0.0.0' or '127.0.0.1', got ${show(host)}`);
+    problems.push(
+      `host must be a non-empty address such as '0.0.0.0' or '127.0.0.1', got ${describeValue(host)}`,
+    );
   }
-  if (typeof name !== 'string' || name === '') problems.push('name must be a non-empty string');
+  if (typeof name !== 'string' || name === '') {
+    problems.push(
+      `name must be a non-empty string such as 'api' (default 'http'), got ${describeValue(name)}`,
+    );
+  }
   if (raw.tls !== undefined && (typeof raw.tls !== 'object' || raw.tls === null)) {
-    problems.push('tls must be node:https server options such as { key, cert }');
+    problems.push(
+      `tls must be node:https server options such as { key, cert }, got ${describeValue(raw.tls)}`,
+    );
   }
   const timeouts: Record<(typeof TIMEOUTS)[number], number> = {
     keepAliveTimeout: HTTP_SERVER_DEFAULTS.keepAliveTimeout,
@@ -87,7 +99,7 @@ export function resolveHttpServerOptions(options: HttpServerOptions): ResolvedHt
   for (const key of TIMEOUTS) {
     const value = raw[key] ?? HTTP_SERVER_DEFAULTS[key];
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      problems.push(`${key} must be a finite number of milliseconds >= 0, got ${show(value)}`);
+      problems.push(`${key} must be a finite number of milliseconds >= 0, got ${describeValue(value)}`);
     } else timeouts[key] = value;
   }
   if (timeouts.requestTimeout > 0 && timeouts.headersTimeout > timeouts.requestTimeout) {
@@ -97,22 +109,21 @@ export function resolveHttpServerOptions(options: HttpServerOptions): ResolvedHt
   }
   if (raw.onUpgrade !== undefined && typeof raw.onUpgrade !== 'function') {
     problems.push(
-      `onUpgrade must be a (req, socket, head) listener such as one calling ws's handleUpgrade, got ${show(raw.onUpgrade)}`,
+      `onUpgrade must be a (req, socket, head) listener such as one calling ws's handleUpgrade, got ${describeValue(raw.onUpgrade)}`,
     );
   }
   if (raw.closeUpgraded !== undefined && typeof raw.closeUpgraded !== 'function') {
-    problems.push(`closeUpgraded must be a (socket, request) function, got ${show(raw.closeUpgraded)}`);
+    problems.push(
+      `closeUpgraded must be a (socket, request) function, got ${describeValue(raw.closeUpgraded)}`,
+    );
   } else if (raw.closeUpgraded !== undefined && raw.onUpgrade === undefined) {
     problems.push('closeUpgraded needs onUpgrade: without it no connection is ever upgraded');
   }
   const health = resolveHealth(raw.health, problems);
 
   if (problems.length > 0) {
-    throw new KratosError(
-      HttpErrorCode.InvalidOptions,
-      `HttpServer ${show(name)} was given invalid options:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
-      { errors: problems.map((problem) => new Error(problem)) },
-    );
+    const subject = typeof name === 'string' && name !== '' ? `HttpServer "${name}"` : 'HttpServer';
+    throw invalidOptions(HttpErrorCode.InvalidOptions, subject, problems);
   }
   return {
     handler: raw.handler as HttpHandler,
@@ -132,7 +143,9 @@ function resolveHealth(health: unknown, problems: string[]): ProbePaths | false 
   const defaults = { livePath: HTTP_SERVER_DEFAULTS.livePath, readyPath: HTTP_SERVER_DEFAULTS.readyPath };
   if (health === undefined) return defaults;
   if (typeof health !== 'object' || health === null) {
-    problems.push('health must be { livePath?, readyPath? }, or false to answer no probe');
+    problems.push(
+      `health must be { livePath?, readyPath? }, or false to answer no probe, got ${describeValue(health)}`,
+    );
     return defaults;
   }
   const given = health as Record<string, unknown>;
@@ -142,20 +155,15 @@ function resolveHealth(health: unknown, problems: string[]): ProbePaths | false 
   };
   for (const [key, path] of Object.entries(paths)) {
     if (typeof path !== 'string' || !/^\/[^?#\s]*$/.test(path)) {
-      problems.push(`health.${key} must be a path such as '/livez' (no query string), got ${show(path)}`);
+      problems.push(
+        `health.${key} must be a path such as '/livez' (no query string), got ${describeValue(path)}`,
+      );
     }
   }
   if (paths.livePath === paths.readyPath) {
     problems.push(
-      `health.livePath and health.readyPath are both ${show(paths.livePath)}: give each its own path`,
+      `health.livePath and health.readyPath are both ${describeValue(paths.livePath)}: give each its own path`,
     );
   }
   return paths as ProbePaths;
-}
-
-/** A value as a message shows it: strings quoted, numbers as they are, anything else by its type. */
-function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return value === null ? 'null' : typeof value;
 }

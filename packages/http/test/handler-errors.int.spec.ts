@@ -1,21 +1,21 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
+import { fakeKernelView, recordingLogger, type RecordingLogger } from '@kratos-ts/testing';
 import { HttpErrorCode, HttpServer, type HttpHandler } from '../src/index.js';
 import { deferred } from './support/deferred.js';
 import { get, RawHttpClient } from './support/http-client.js';
-import { RecordingLogger, runningKernel } from './support/recording-logger.js';
 import { never, serve, stopEvery } from './support/serve.js';
 
 const running: HttpServer[] = [];
 
-/** Starts an `HttpServer` named "api" on 127.0.0.1:0 under a stand-in kernel logging to a `RecordingLogger`. */
+/** Starts an `HttpServer` named "api" on 127.0.0.1:0 under a stand-in kernel logging to a recording logger. */
 async function serveLogged(
   handler: HttpHandler,
 ): Promise<{ base: string; port: number; logger: RecordingLogger; server: HttpServer }> {
-  const logger = new RecordingLogger();
+  const logger = recordingLogger();
   const server = new HttpServer({ handler, host: '127.0.0.1', port: 0, name: 'api' });
-  server.attachKernel(runningKernel(logger));
+  server.attachKernel(fakeKernelView({ logger }));
   await server.start(never());
   running.push(server);
   const base = server.endpoint();
@@ -64,7 +64,7 @@ describe('HttpServer when its handler fails (real sockets on 127.0.0.1)', () => 
     expect(failed.headers['content-type']).toBe('text/plain; charset=utf-8');
     expect(failed.headers['x-user']).toBeUndefined();
     expect([next.status, next.body]).toEqual([200, 'hello']);
-    const [record, ...more] = logger.at('error');
+    const [record, ...more] = logger.records.filter((r) => r.level === 'error');
     expect(more).toEqual([]);
     expect(record?.msg).toBe(
       'HTTP server "api": handler failed on GET /boom: kaboom: password=hunter2; answered 500',
@@ -90,7 +90,7 @@ describe('HttpServer when its handler fails (real sockets on 127.0.0.1)', () => 
 
     expect([failed.status, failed.body]).toEqual([500, 'Internal Server Error\n']);
     expect([next.status, next.body]).toEqual([200, 'hello']);
-    expect(logger.at('error').map((record) => record.msg)).toEqual([
+    expect(logger.messages('error')).toEqual([
       'HTTP server "api": handler failed on GET /later: kaboom: password=hunter2; answered 500',
     ]);
   });
@@ -116,7 +116,7 @@ describe('HttpServer when its handler fails (real sockets on 127.0.0.1)', () => 
     const next = await get(`${base}/hello`, { agent: false });
 
     expect([next.status, next.body]).toEqual([200, 'hello']);
-    expect(logger.at('error').map((record) => record.msg)).toEqual([
+    expect(logger.messages('error')).toEqual([
       'HTTP server "api": handler failed on GET /partial: kaboom: password=hunter2; its headers were already sent, so the response was cut (socket destroyed)',
     ]);
   });
@@ -130,7 +130,7 @@ describe('HttpServer when its handler fails (real sockets on 127.0.0.1)', () => 
     const reply = await get(`${base}/done`, { agent: false });
 
     expect([reply.status, reply.body]).toEqual([200, 'done']);
-    expect(logger.at('error').map((record) => record.msg)).toEqual([
+    expect(logger.messages('error')).toEqual([
       'HTTP server "api": handler failed on GET /done: kaboom: password=hunter2; the response had already ended',
     ]);
   });
@@ -172,7 +172,7 @@ describe('HttpServer when its handler fails (real sockets on 127.0.0.1)', () => 
     const { base, logger } = await serveLogged(() => Promise.reject('plain reason'));
 
     expect((await get(`${base}/`, { agent: false })).status).toBe(500);
-    expect(logger.at('error')[0]?.msg).toBe(
+    expect(logger.messages('error')[0]).toBe(
       'HTTP server "api": handler failed on GET /: plain reason; answered 500',
     );
   });
@@ -210,7 +210,7 @@ describe('HttpServer with an Express 5 app whose routes fail', () => {
 
     expect([rejected.status, rejected.headers['content-type']]).toEqual([500, 'text/html; charset=utf-8']);
     expect(thrown.status).toBe(500);
-    expect(logger.at('error')).toEqual([]); // Express handled them: HttpServer saw no failure
+    expect(logger.messages('error')).toEqual([]); // Express handled them: HttpServer saw no failure
   });
 
   it("an Express error middleware still gets the route's error", async () => {

@@ -5,10 +5,10 @@ import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import { generate } from 'selfsigned';
+import { fakeKernelView, recordingLogger } from '@kratos-ts/testing';
 import type { HttpUpgradeHandler } from '../src/index.js';
 import { deferred } from './support/deferred.js';
 import { get, RawHttpClient, tcpConnect } from './support/http-client.js';
-import { RecordingLogger, runningKernel } from './support/recording-logger.js';
 import { never, serve, stopEvery } from './support/serve.js';
 
 /** A TCP (or TLS) client that records every byte it receives and when the server closes it. */
@@ -277,13 +277,13 @@ describe('HttpServer stop: upgraded (WebSocket) connections', () => {
 
   it('without closeUpgraded, the stop warns how many upgraded connections it holds until stopTimeout', async () => {
     const app = chatApp();
-    const logger = new RecordingLogger();
+    const logger = recordingLogger();
     const { server, port } = await serve({ handler: (_req, res) => res.end('ok'), onUpgrade: app.onUpgrade });
-    server.attachKernel(runningKernel(logger));
+    server.attachKernel(fakeKernelView({ logger }));
     const clients = [await upgrade(port), await upgrade(port)];
     const stopTimeout = new AbortController();
     const stop = server.stop(stopTimeout.signal);
-    const warnings = logger.at('warn');
+    const warnings = logger.records.filter((r) => r.level === 'warn');
     expect(warnings).toHaveLength(1);
     expect(warnings[0]?.fields).toEqual({ server: 'http', upgraded: 2 });
     expect(warnings[0]?.msg).toContain('holds 2 upgraded connection(s)');

@@ -9,17 +9,13 @@ import {
   InMemoryRegistry,
   isKratosError,
   KRATOS_OPTIONS,
-  LifecycleKernel,
-  LOGGER,
   REGISTRAR,
   SERVER,
   Server,
-  silentLogger,
   type AppInfo,
   type KratosOptions,
-  type LifecycleState,
 } from '@kratos-ts/core';
-import { firstValueFrom, filter } from 'rxjs';
+import { startTestApp, type TestApp } from '@kratos-ts/testing';
 import { HttpServer } from '../src/index.js';
 import { get, tcpConnect } from './support/http-client.js';
 
@@ -38,38 +34,32 @@ class ApiServer extends HttpServer {
   }
 }
 
-const baseOptions: KratosOptions = { name: 'shop', signals: [], stopTimeout: 2_000 };
-const kernels: LifecycleKernel[] = [];
+const baseOptions: KratosOptions = { name: 'shop', stopTimeout: 2_000 };
 
-/** A kernel (quiet, no signals) with `Api` bound, `servers` decorated classes, and whatever `bind` adds. */
-function kernelWith(
+/** The app's container: `Api` bound, `servers` decorated classes, and whatever `bind` adds. */
+function containerWith(
   options: KratosOptions,
   bind: (container: Container) => void = () => undefined,
   servers: readonly (new (...args: never[]) => unknown)[] = [],
-): { kernel: LifecycleKernel; container: Container } {
+): Container {
   const container = new Container();
   container.bind(KRATOS_OPTIONS).toConstantValue({ ...baseOptions, ...options });
-  container.bind(LOGGER).toConstantValue(silentLogger);
   container.bind(Api).toSelf().inSingletonScope();
   bind(container);
   container.load(createKratosModule({ servers }));
-  const kernel = container.get(LifecycleKernel);
-  kernels.push(kernel);
-  return { kernel, container };
-}
-
-function reached(kernel: LifecycleKernel, state: LifecycleState): Promise<LifecycleState> {
-  return firstValueFrom(kernel.state$.pipe(filter((s) => s === state)));
+  return container;
 }
 
 describe('HttpServer run by the kernel', () => {
+  let app: TestApp | undefined;
   afterEach(async () => {
-    await Promise.all(kernels.splice(0).map((kernel) => kernel.stop('test over')));
+    await app?.stop('test over');
+    app = undefined;
   });
 
   it('both binding styles work, handlers inject AppInfo, and probes follow the kernel without wiring', async () => {
     let plain: HttpServer | undefined;
-    const { kernel, container } = kernelWith(
+    const container = containerWith(
       {},
       (c) =>
         c.bind(SERVER).toDynamicValue((ctx) => {
@@ -78,35 +68,31 @@ describe('HttpServer run by the kernel', () => {
         }),
       [ApiServer],
     );
-    const run = kernel.run();
-    await reached(kernel, 'running');
+    app = await startTestApp(container);
     const decorated = container.get(ApiServer);
-    expect(kernel.app.endpoints).toEqual([decorated.endpoint(), plain!.endpoint()]);
-    for (const base of kernel.app.endpoints) {
+    expect(app.app.endpoints).toEqual([decorated.endpoint(), plain!.endpoint()]);
+    for (const base of app.app.endpoints) {
       expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect((await get(`${base}/hello`, { agent: false })).body).toBe('shop /hello');
       expect((await get(`${base}/readyz`, { agent: false })).status).toBe(200);
       expect((await get(`${base}/livez`, { agent: false })).status).toBe(200);
     }
-    await kernel.stop();
-    await run;
+    await app.stop();
     expect([decorated.phase, plain!.phase]).toEqual(['stopped', 'stopped']);
   });
 
   it('from the first instant of stopping /readyz answers 503; during drainDelay new connections are served; after it they are refused', async () => {
     const server = new HttpServer({ handler: (_req, res) => res.end('served'), host: '127.0.0.1', port: 0 });
-    const { kernel } = kernelWith({ drainDelay: 300 }, (container) =>
-      container.bind(SERVER).toConstantValue(server),
+    app = await startTestApp(
+      containerWith({ drainDelay: 300 }, (container) => container.bind(SERVER).toConstantValue(server)),
     );
-    const run = kernel.run();
-    await reached(kernel, 'running');
     const base = server.endpoint();
     const port = Number(new URL(base).port);
     expect((await get(`${base}/readyz`, { agent: false })).status).toBe(200);
 
     const stoppingAt = performance.now();
-    const stopped = kernel.stop();
-    expect(kernel.state).toBe('stopping');
+    const stopped = app.stop();
+    expect(app.kernel.state).toBe('stopping');
     const [ready, live, served] = await Promise.all([
       get(`${base}/readyz`, { agent: false }),
       get(`${base}/livez`, { agent: false }),
@@ -119,7 +105,6 @@ describe('HttpServer run by the kernel', () => {
     expect(server.phase).toBe('listening');
 
     await stopped;
-    await run;
     expect(performance.now() - stoppingAt).toBeGreaterThanOrEqual(290);
     expect(server.phase).toBe('stopped');
     expect(await tcpConnect(port)).toBe('ECONNREFUSED');
@@ -137,14 +122,14 @@ describe('HttpServer run by the kernel', () => {
       port: busyPort,
       name: 'busy',
     });
-    const { kernel } = kernelWith({}, (container) => {
-      container.bind(SERVER).toConstantValue(free);
-      container.bind(SERVER).toConstantValue(busy);
-      container.bind(REGISTRAR).toConstantValue(registry);
+    const container = containerWith({}, (c) => {
+      c.bind(SERVER).toConstantValue(free);
+      c.bind(SERVER).toConstantValue(busy);
+      c.bind(REGISTRAR).toConstantValue(registry);
     });
     try {
-      const error: unknown = await kernel.run().then(
-        () => undefined,
+      const error: unknown = await startTestApp(container).then(
+        (started) => void (app = started),
         (e: unknown) => e,
       );
       expect(isKratosError(error) && error.code).toBe('KRATOS_START_FAILED');

@@ -39,7 +39,7 @@ describe('HttpServer options', () => {
       health: { livePath: 'livez', readyPath: '/readyz' },
     });
     expect(error.code).toBe('KRATOS_HTTP_INVALID_OPTIONS');
-    expect(error.message).toContain('HttpServer "api" was given invalid options');
+    expect(error.message).toMatch(/^HttpServer "api" has invalid options:\n {2}- /);
     expect(error.message).toContain('handler must be a (req, res) listener');
     expect(error.message).toContain('port must be an integer from 0 to 65535');
     expect(error.message).toContain('host must be a non-empty address');
@@ -87,6 +87,13 @@ describe('HttpServer options', () => {
 
   it('rejects options that are not an object', () => {
     expect(invalid(undefined).message).toContain('options must be an object');
+  });
+
+  it('names the server "HttpServer" alone when its name is not one', () => {
+    const error = invalid({ handler, name: 42 });
+    expect(error.message).toBe(
+      "HttpServer has invalid options:\n  - name must be a non-empty string such as 'api' (default 'http'), got 42",
+    );
   });
 
   it('accepts health: false and a zero timeout (disabled, as in Node)', () => {

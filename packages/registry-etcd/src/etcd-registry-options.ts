@@ -1,5 +1,4 @@
-import type { Logger } from '@kratos-ts/core';
-import { KratosError } from '@kratos-ts/core';
+import { describeValue, hasMethods, invalidOptions, type Logger } from '@kratos-ts/core';
 import type { Etcd3, IOptions } from 'etcd3';
 import type { SchedulerLike } from 'rxjs';
 import type { BackoffOptions } from './backoff.js';
@@ -51,36 +50,124 @@ export const DEFAULT_ETCD_OPTIONS = Object.freeze({
 /** The lowest TTL etcd keeps as given; it raises smaller ones to its own minimum. */
 export const MIN_TTL_SECONDS = 2;
 
+const KNOWN_OPTIONS = new Set([
+  'hosts',
+  'client',
+  'namespace',
+  'ttl',
+  'auth',
+  'credentials',
+  'requestTimeout',
+  'backoff',
+  'logger',
+  'scheduler',
+]);
+const BACKOFF_KEYS = new Set(['initial', 'max', 'jitter', 'random']);
+
 /** Throws a `KRATOS_ETCD_INVALID_OPTIONS` error listing every problem of `options`. */
 export function validateOptions(options: EtcdRegistryOptions): void {
+  const isObject = typeof options === 'object' && options !== null && !Array.isArray(options);
+  const raw = (isObject ? options : {}) as Record<string, unknown>;
   const problems: string[] = [];
-  const hosts = hostList(options);
-  if (!options.client && hosts.length === 0) {
-    problems.push('no etcd hosts: pass hosts: ["http://127.0.0.1:2379"] or a client: new Etcd3(...)');
-  }
-  for (const host of hosts) {
-    if (!/^https?:\/\/[^/]+$/.test(host)) {
-      problems.push(`host "${host}" is not "http://host:port" or "https://host:port"`);
-    }
-  }
-  const ttl = options.ttl ?? DEFAULT_ETCD_OPTIONS.ttl;
-  if (!Number.isInteger(ttl) || ttl < MIN_TTL_SECONDS) {
+
+  if (!isObject) {
     problems.push(
-      `ttl ${ttl} is not a whole number of seconds ≥ ${MIN_TTL_SECONDS}: etcd would raise it to its own minimum lease TTL, so keys would outlive the TTL you set. Use ttl: ${MIN_TTL_SECONDS} or more`,
+      `the options must be an object such as { hosts: ["http://127.0.0.1:2379"] }, got ${describeValue(options)}`,
     );
   }
-  const namespace = options.namespace ?? DEFAULT_ETCD_OPTIONS.namespace;
-  if (!namespace.startsWith('/') || namespace.endsWith('/')) {
-    problems.push(`namespace "${namespace}" must start with "/" and not end with one, like "/microservices"`);
+  for (const key of Object.keys(raw)) {
+    if (!KNOWN_OPTIONS.has(key)) problems.push(`unknown option "${key}": remove it or check its spelling`);
   }
-  const requestTimeout = options.requestTimeout ?? DEFAULT_ETCD_OPTIONS.requestTimeout;
-  if (!(requestTimeout > 0) || !Number.isFinite(requestTimeout)) {
-    problems.push(`requestTimeout ${requestTimeout} must be a positive number of milliseconds`);
+  const { hosts, client } = raw;
+  if (client !== undefined && !hasMethods(client, ['lease', 'getAll', 'watch'])) {
+    problems.push(
+      `client must be an etcd3 client (new Etcd3(...)), or left out to pass hosts, got ${describeValue(client)}`,
+    );
   }
-  if (problems.length > 0) {
-    throw new KratosError(
-      EtcdErrorCode.InvalidOptions,
-      `Invalid EtcdRegistry options: ${problems.join('; ')}.`,
+  const hostsGiven: readonly unknown[] =
+    typeof hosts === 'string' ? [hosts] : Array.isArray(hosts) ? (hosts as unknown[]) : [];
+  if (hosts !== undefined && typeof hosts !== 'string' && !Array.isArray(hosts)) {
+    problems.push(
+      `hosts must be a URL or an array of URLs such as ["http://127.0.0.1:2379"], got ${describeValue(hosts)}`,
+    );
+  } else if (isObject && client === undefined && hostsGiven.length === 0) {
+    problems.push('no etcd hosts: pass hosts: ["http://127.0.0.1:2379"] or a client: new Etcd3(...)');
+  }
+  for (const host of hostsGiven) {
+    if (typeof host !== 'string' || !/^https?:\/\/[^/]+$/.test(host)) {
+      problems.push(
+        `host ${describeValue(host)} is not "http://host:port" or "https://host:port": add the scheme, drop any path`,
+      );
+    }
+  }
+  const ttl = raw.ttl ?? DEFAULT_ETCD_OPTIONS.ttl;
+  if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < MIN_TTL_SECONDS) {
+    problems.push(
+      `ttl ${describeValue(ttl)} is not a whole number of seconds ≥ ${MIN_TTL_SECONDS}: etcd would raise it to its own minimum lease TTL, so keys would outlive the TTL you set. Use ttl: ${MIN_TTL_SECONDS} or more`,
+    );
+  }
+  const namespace = raw.namespace ?? DEFAULT_ETCD_OPTIONS.namespace;
+  if (typeof namespace !== 'string' || !namespace.startsWith('/') || namespace.endsWith('/')) {
+    problems.push(
+      `namespace ${describeValue(namespace)} must start with "/" and not end with one, like "/microservices"`,
+    );
+  }
+  const requestTimeout = raw.requestTimeout ?? DEFAULT_ETCD_OPTIONS.requestTimeout;
+  if (typeof requestTimeout !== 'number' || !(requestTimeout > 0) || !Number.isFinite(requestTimeout)) {
+    problems.push(
+      `requestTimeout ${describeValue(requestTimeout)} must be a finite number of milliseconds > 0: leave it out for the default (${DEFAULT_ETCD_OPTIONS.requestTimeout})`,
+    );
+  }
+  for (const key of ['auth', 'credentials'] as const) {
+    if (raw[key] !== undefined && (typeof raw[key] !== 'object' || raw[key] === null)) {
+      problems.push(
+        `${key} must be an object of etcd3's ${key === 'auth' ? '{ username, password }' : '{ rootCertificate, privateKey?, certChain? }'}, got ${describeValue(raw[key])}`,
+      );
+    }
+  }
+  checkBackoff(problems, raw.backoff);
+  if (raw.logger !== undefined && !hasMethods(raw.logger, ['debug', 'info', 'warn', 'error'])) {
+    problems.push(
+      `logger must be a Logger (debug(), info(), warn() and error(), e.g. a pino logger), got ${describeValue(raw.logger)}`,
+    );
+  }
+  if (raw.scheduler !== undefined && !hasMethods(raw.scheduler, ['now', 'schedule'])) {
+    problems.push(
+      `scheduler must be an RxJS SchedulerLike (now() and schedule()), got ${describeValue(raw.scheduler)}: leave it out outside tests`,
+    );
+  }
+
+  if (problems.length > 0) throw invalidOptions(EtcdErrorCode.InvalidOptions, 'EtcdRegistry', problems);
+}
+
+function checkBackoff(problems: string[], backoff: unknown): void {
+  if (backoff === undefined) return;
+  if (typeof backoff !== 'object' || backoff === null || Array.isArray(backoff)) {
+    problems.push(
+      `backoff must be an object such as { initial: 200, max: 2000, jitter: 0.2 }, got ${describeValue(backoff)}`,
+    );
+    return;
+  }
+  const given = backoff as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    if (!BACKOFF_KEYS.has(key))
+      problems.push(`unknown option "backoff.${key}": remove it or check its spelling`);
+  }
+  for (const key of ['initial', 'max'] as const) {
+    const value = given[key];
+    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) {
+      problems.push(
+        `backoff.${key} must be a finite number of milliseconds >= 0, got ${describeValue(value)}`,
+      );
+    }
+  }
+  const { jitter, random } = given;
+  if (jitter !== undefined && (typeof jitter !== 'number' || !(jitter >= 0 && jitter <= 1))) {
+    problems.push(`backoff.jitter must be a fraction from 0 to 1, got ${describeValue(jitter)}`);
+  }
+  if (random !== undefined && typeof random !== 'function') {
+    problems.push(
+      `backoff.random must be a function returning a number in [0, 1), got ${describeValue(random)}`,
     );
   }
 }

@@ -31,6 +31,7 @@ export {
   type RegistrarCall,
 } from './recording-registrar.js';
 export { fakeHook, type FakeHook, type HookCall } from './fake-hook.js';
+export { fakeKernelView, type FakeKernelView, type FakeKernelViewOptions } from './fake-kernel-view.js';
 export type { FakeBehaviour, FakeStep } from './fake-behaviour.js';
 export { recordingLogger, type LogRecord, type RecordingLogger } from './recording-logger.js';
 export type { TimedEvent } from './timed-event.js';

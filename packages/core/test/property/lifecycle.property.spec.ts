@@ -1,7 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import type { FakeStep } from '../support/fake-server.js';
-import { KernelHarness, type RunResult } from '../support/kernel-harness.js';
+import {
+  fakeServer,
+  recordingRegistrar,
+  virtualKernel,
+  type FakeStep,
+  type RunResult,
+} from '@kratos-ts/testing';
 
 const step = (maxMs: number): fc.Arbitrary<FakeStep & { failMessage?: string }> =>
   fc
@@ -50,37 +55,43 @@ describe('lifecycle properties (virtual time)', () => {
   it('holds its invariants for random servers, faults and stop instants', async () => {
     await fc.assert(
       fc.asyncProperty(scenario, async (spec) => {
-        const h = new KernelHarness({
+        const servers = spec.servers.map((s, i) =>
+          fakeServer({ name: `s${i}`, start: s.start, stop: s.stop }),
+        );
+        const registrars = spec.registrars.map((r, i) =>
+          recordingRegistrar({ name: `r${i}`, register: r.register, deregister: r.deregister }),
+        );
+        const vk = virtualKernel({
           options: {
             name: 'prop',
             registrarTimeout: 1_000,
             drainDelay: spec.drainDelay,
             signals: ['SIGTERM'],
           },
-          servers: spec.servers.map((s, i) => ({ name: `s${i}`, ...s })),
-          registrars: spec.registrars.map((r, i) => ({ name: `r${i}`, ...r })),
+          servers: servers.map((server, i) => ({
+            server,
+            startTimeout: spec.servers[i]!.startTimeout,
+            stopTimeout: spec.servers[i]!.stopTimeout,
+          })),
+          registrars,
+          // run() always settles, within a minute of virtual time: otherwise vk.run() rejects with
+          // KRATOS_TESTING_STALLED (the kernel would wait forever, or past the horizon).
+          horizon: 60_000,
         });
-        let settled = false;
-        const run = h
-          .run(() =>
-            h.at(spec.trigger.at, () =>
-              spec.trigger.kind === 'signal' ? h.signals.next('SIGTERM') : void h.kernel.stop(),
-            ),
-          )
-          .finally(() => (settled = true));
-        await new Promise((resolve) => setImmediate(resolve));
-        // run() always settles (within the virtual-time flush).
-        expect(settled).toBe(true);
-        const result: RunResult = await run;
-        expect(['stopped', 'failed']).toContain(h.kernel.state);
-        expect(result.ok).toBe(h.kernel.state === 'stopped');
+        const result: RunResult = await vk.run(() =>
+          vk.at(spec.trigger.at, () =>
+            spec.trigger.kind === 'signal' ? void vk.signals.emit('SIGTERM') : void vk.kernel.stop(),
+          ),
+        );
+        expect(['stopped', 'failed']).toContain(vk.kernel.state);
+        expect(result.ok).toBe(vk.kernel.state === 'stopped');
 
-        const registerTimes = h.timeline
+        const registerTimes = vk.timeline
           .filter((l) => / r\d+ register$/.test(l))
           .map((l) => Number(l.split(' ')[0]));
-        const allStarted = h.servers.every((s) => h.timeOf(`${s.name} start resolved`) >= 0);
-        for (const server of h.servers) {
-          const resolvedAt = h.timeOf(`${server.name} start resolved`);
+        const allStarted = servers.every((s) => vk.timeOf(`${s.name} start resolved`) >= 0);
+        for (const server of servers) {
+          const resolvedAt = vk.timeOf(`${server.name} start resolved`);
           if (resolvedAt >= 0) {
             // Every server whose start resolved is stopped exactly once, never before its start settled.
             expect(server.stops).toHaveLength(1);
@@ -93,15 +104,16 @@ describe('lifecycle properties (virtual time)', () => {
         }
         if (registerTimes.length > 0) expect(allStarted).toBe(true);
         // A registration that happened (or may have) is undone.
-        for (const registrar of h.registrars) {
+        for (const registrar of registrars) {
+          const ops = registrar.calls.map((call) => call.op);
           if (
-            registrar.calls.includes('register') &&
-            !h.timeline.some((l) => l.endsWith(`${registrar.name} register rejected`))
+            ops.includes('register') &&
+            !vk.timeline.some((l) => l.endsWith(`${registrar.name} register rejected`))
           ) {
-            expect(registrar.calls).toContain('deregister');
+            expect(ops).toContain('deregister');
           }
           if (
-            !h.timeline.some(
+            !vk.timeline.some(
               (l) =>
                 l.endsWith(`${registrar.name} deregister aborted`) ||
                 l.endsWith(`${registrar.name} deregister rejected`),
@@ -112,22 +124,22 @@ describe('lifecycle properties (virtual time)', () => {
         }
         // Every injected error that fired on its own surfaces in the rejection.
         const surfaced = result.ok ? [] : flatten(result.error);
-        const abandonedStarts = h.events.flatMap((e) =>
-          e.type === 'server-start' && e.status === 'abandoned' ? [e.server] : [],
+        const abandonedStarts = vk.events.flatMap(({ event }) =>
+          event.type === 'server-start' && event.status === 'abandoned' ? [event.server] : [],
         );
-        const fired = [
-          ...h.servers.flatMap((s) => [
-            [s.name + ' start', s.startStep],
-            [s.name + ' stop', s.stopStep],
+        const fired: [string, FakeStep][] = [
+          ...spec.servers.flatMap((s, i): [string, FakeStep][] => [
+            [`s${i} start`, s.start],
+            [`s${i} stop`, s.stop],
           ]),
-          ...h.registrars.flatMap((r) => [
-            [r.name + ' register', r.registerStep],
-            [r.name + ' deregister', r.deregisterStep],
+          ...spec.registrars.flatMap((r, i): [string, FakeStep][] => [
+            [`r${i} register`, r.register],
+            [`r${i} deregister`, r.deregister],
           ]),
-        ] as [string, FakeStep][];
+        ];
         for (const [what, fake] of fired) {
-          const rejectedAt = h.timeOf(`${what} rejected`);
-          const abortedAt = h.timeOf(`${what} aborted`);
+          const rejectedAt = vk.timeOf(`${what} rejected`);
+          const abortedAt = vk.timeOf(`${what} aborted`);
           // A server abandoned while starting (run() reports KRATOS_START_ABANDONED for it) that
           // finishes starting later is stopped on its own; that stop's error is only logged.
           const afterSettle = abandonedStarts.some((name) => what === `${name} stop`);
@@ -135,7 +147,7 @@ describe('lifecycle properties (virtual time)', () => {
             expect(surfaced).toContain(fake.fails);
           }
         }
-        expect(h.listening).toBeUndefined();
+        expect(vk.signals.listening).toBeUndefined();
       }),
       { numRuns: 1000 },
     );

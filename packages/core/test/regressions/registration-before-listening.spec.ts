@@ -1,22 +1,22 @@
 import { describe, expect, it } from '@jest/globals';
-import { KernelHarness } from '../support/kernel-harness.js';
+import { fakeServer, recordingRegistrar, virtualKernel } from '@kratos-ts/testing';
 
 // Kratos registered the instance once every server's goroutine had been *launched* (a WaitGroup
 // released before Start returned), so the registry could list an endpoint that was not listening.
 describe('Kratos defect: registration before servers are really listening', () => {
   it('registers only after the slowest start() has resolved', async () => {
-    const h = new KernelHarness({
+    const vk = virtualKernel({
       servers: [
-        { name: 'fast', start: { ms: 1 } },
-        { name: 'slow', start: { ms: 750 } },
+        fakeServer({ name: 'fast', start: { ms: 1 } }),
+        fakeServer({ name: 'slow', start: { ms: 750 } }),
       ],
-      registrars: [{ name: 'etcd' }],
+      registrars: [recordingRegistrar({ name: 'etcd' })],
     });
-    await h.run(() => h.signalAt(1_000));
-    expect(h.timeOf('slow start resolved')).toBe(750);
-    expect(h.timeOf('etcd register')).toBe(750);
-    expect(h.timeline.indexOf('750 slow start resolved')).toBeLessThan(
-      h.timeline.indexOf('750 etcd register'),
+    await vk.run(() => vk.signalAt(1_000));
+    expect(vk.timeOf('slow start resolved')).toBe(750);
+    expect(vk.timeOf('etcd register')).toBe(750);
+    expect(vk.timeline.indexOf('750 slow start resolved')).toBeLessThan(
+      vk.timeline.indexOf('750 etcd register'),
     );
   });
 });

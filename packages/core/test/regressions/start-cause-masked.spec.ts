@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { KernelHarness } from '../support/kernel-harness.js';
+import { fakeServer, virtualKernel } from '@kratos-ts/testing';
 
 // Kratos #2977: when one server failed to start, the errgroup cancelled the others and Run could
 // return their "context canceled" instead of the real cause.
@@ -8,15 +8,15 @@ describe('Kratos defect: the real cause of a failed start masked (#2977)', () =>
     const cause = Object.assign(new Error('listen tcp :8000: bind: address already in use'), {
       code: 'EADDRINUSE',
     });
-    const h = new KernelHarness({
+    const vk = virtualKernel({
       servers: [
-        { name: 'grpc', start: { ms: 100 } },
-        { name: 'http', start: { ms: 5, fails: cause } },
-        { name: 'consumer', start: { ms: 100 } },
+        fakeServer({ name: 'grpc', start: { ms: 100 } }),
+        fakeServer({ name: 'http', start: { ms: 5, fails: cause } }),
+        fakeServer({ name: 'consumer', start: { ms: 100 } }),
       ],
     });
-    const result = await h.run();
-    expect(h.linesWith('start aborted')).toEqual(['5 grpc start aborted', '5 consumer start aborted']);
+    const result = await vk.run();
+    expect(vk.linesWith('start aborted')).toEqual(['5 grpc start aborted', '5 consumer start aborted']);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.code).toBe('KRATOS_START_FAILED');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { LifecycleKernel, type TransportServer } from '../../src/index.js';
+import { virtualKernel } from '@kratos-ts/testing';
+import type { TransportServer } from '../../src/index.js';
 
 const server = (name: string, endpoint: TransportServer['endpoint']): TransportServer => ({
   name,
@@ -8,17 +9,12 @@ const server = (name: string, endpoint: TransportServer['endpoint']): TransportS
   ...(endpoint ? { endpoint } : {}),
 });
 
+/** Runs the servers until the app is running, then stops it; the kernel and run()'s error, if any. */
 async function runUntilRunning(servers: TransportServer[]) {
-  const kernel = new LifecycleKernel({
-    options: { name: 'endpoints', signals: [] },
-    servers: servers.map((s) => ({ name: s.name ?? 'anonymous', server: s })),
-  });
-  kernel.state$.subscribe((state) => state === 'running' && void kernel.stop());
-  const error = await kernel.run().then(
-    () => undefined,
-    (e: unknown) => e as { code: string; message: string; cause: unknown },
-  );
-  return { kernel, error };
+  const vk = virtualKernel({ options: { name: 'endpoints', signals: [] }, servers });
+  vk.kernel.state$.subscribe((state) => state === 'running' && void vk.kernel.stop());
+  const result = await vk.run();
+  return { kernel: vk.kernel, error: result.ok ? undefined : result.error };
 }
 
 describe('rule 5: endpoints', () => {

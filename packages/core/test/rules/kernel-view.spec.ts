@@ -1,31 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
-import { TestScheduler } from 'rxjs/testing';
-import {
-  LifecycleKernel,
-  type KernelView,
-  type LifecycleState,
-  type TransportServer,
-} from '../../src/index.js';
+import { recordingLogger, virtualKernel } from '@kratos-ts/testing';
+import type { KernelView, LifecycleState, TransportServer } from '../../src/index.js';
 
-const logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
+const logger = recordingLogger();
 
-function kernelWith(server: TransportServer, scheduler: TestScheduler): LifecycleKernel {
-  return new LifecycleKernel({
-    options: { name: 'view', signals: [] },
-    servers: [{ name: 'probe', server }],
-    scheduler,
-    logger,
-  });
-}
+const kernelWith = (server: TransportServer) =>
+  virtualKernel({ options: { name: 'view', signals: [] }, servers: [{ name: 'probe', server }], logger });
 
 describe('the kernel view handed to servers', () => {
   it('is handed over before start, and its state$ tells the server when readiness ends', async () => {
-    const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
     const seen: string[] = [];
     let view: KernelView | undefined;
     const server: TransportServer = {
@@ -36,36 +19,24 @@ describe('the kernel view handed to servers', () => {
       start: () => seen.push(`start while ${view?.state}`),
       stop: () => seen.push('stop'),
     };
-    const kernel = kernelWith(server, scheduler);
-    let settled!: Promise<void>;
-    scheduler.run(() => {
-      settled = kernel.run();
-      scheduler.schedule(() => void kernel.stop(), 10);
-    });
-    await settled;
-    expect(view?.app).toBe(kernel.app);
+    const vk = kernelWith(server);
+    await vk.run(() => vk.stopAt(10));
+    expect(view?.app).toBe(vk.kernel.app);
     expect(view?.logger).toBe(logger);
     expect(seen).toEqual(['starting', 'start while starting', 'running', 'stopping', 'stop', 'stopped']);
   });
 
   it('a throwing attachKernel fails that server start with the original cause, and nothing is left running', async () => {
-    const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
     const cause = new Error('probe wiring broke');
-    const kernel = kernelWith(
-      {
-        attachKernel: () => {
-          throw cause;
-        },
-        start: () => undefined,
-        stop: () => undefined,
+    const vk = kernelWith({
+      attachKernel: () => {
+        throw cause;
       },
-      scheduler,
-    );
-    let settled!: Promise<unknown>;
-    scheduler.run(() => {
-      settled = kernel.run().catch((error: unknown) => error);
+      start: () => undefined,
+      stop: () => undefined,
     });
-    expect(await settled).toMatchObject({ code: 'KRATOS_START_FAILED', cause });
-    expect(kernel.state).toBe('failed');
+    const result = await vk.run();
+    expect(result).toMatchObject({ ok: false, error: { code: 'KRATOS_START_FAILED', cause } });
+    expect(vk.kernel.state).toBe('failed');
   });
 });

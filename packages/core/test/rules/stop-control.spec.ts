@@ -1,21 +1,22 @@
 import { describe, expect, it } from '@jest/globals';
+import { fakeServer, recordingRegistrar, virtualKernel } from '@kratos-ts/testing';
 import { LifecycleKernel } from '../../src/index.js';
-import { KernelHarness } from '../support/kernel-harness.js';
 
 describe('stop control rules', () => {
   it('rule 15: stop() is idempotent: concurrent and repeated calls share one stop', async () => {
-    const h = new KernelHarness({ servers: [{ name: 'a', stop: { ms: 50 } }] });
+    const a = fakeServer({ name: 'a', stop: { ms: 50 } });
+    const vk = virtualKernel({ servers: [a] });
     const stops: Promise<void>[] = [];
-    const result = await h.run(() => {
-      h.at(100, () => stops.push(h.kernel.stop('first'), h.kernel.stop('second')));
-      h.at(120, () => stops.push(h.kernel.stop('third')));
+    const result = await vk.run(() => {
+      vk.at(100, () => stops.push(vk.kernel.stop('first'), vk.kernel.stop('second')));
+      vk.at(120, () => stops.push(vk.kernel.stop('third')));
     });
     await Promise.all(stops);
     expect(result).toEqual({ ok: true });
-    expect(h.servers[0]!.stops).toEqual([100]);
-    expect(h.events.filter((e) => e.type === 'stop-requested')).toEqual([
-      { type: 'stop-requested', reason: 'first' },
-    ]);
+    expect(a.stops).toEqual([100]);
+    expect(
+      vk.events.filter(({ event }) => event.type === 'stop-requested').map(({ event }) => event),
+    ).toEqual([{ type: 'stop-requested', reason: 'first' }]);
   });
 
   it('rule 15: stop() before run() is harmless', async () => {
@@ -25,49 +26,46 @@ describe('stop control rules', () => {
   });
 
   it('rule 15: a second run() rejects with a coded error', async () => {
-    const h = new KernelHarness({ servers: [{ name: 'a' }] });
-    await h.run(() => h.signalAt(10));
-    await expect(h.kernel.run()).rejects.toMatchObject({ code: 'KRATOS_ALREADY_RUN' });
+    const vk = virtualKernel({ servers: [fakeServer({ name: 'a' })] });
+    await vk.run(() => vk.signalAt(10));
+    await expect(vk.kernel.run()).rejects.toMatchObject({ code: 'KRATOS_ALREADY_RUN' });
   });
 
   it('rule 16: a signal during start aborts the start cleanly, registers nothing, and run() resolves', async () => {
-    const h = new KernelHarness({
-      servers: [
-        { name: 'fast', start: { ms: 10 } },
-        { name: 'slow', start: { ms: 10_000 } },
-      ],
-      registrars: [{ name: 'mem' }],
-    });
-    const result = await h.run(() => h.signalAt(50, 'SIGINT'));
+    const fast = fakeServer({ name: 'fast', start: { ms: 10 } });
+    const slow = fakeServer({ name: 'slow', start: { ms: 10_000 } });
+    const mem = recordingRegistrar({ name: 'mem' });
+    const vk = virtualKernel({ servers: [fast, slow], registrars: [mem] });
+    const result = await vk.run(() => vk.signalAt(50, 'SIGINT'));
     expect(result).toEqual({ ok: true });
-    expect(h.timeOf('state stopping')).toBe(50);
-    expect(h.timeOf('slow start aborted')).toBe(50);
-    expect(h.servers[0]!.stops).toEqual([50]);
-    expect(h.servers[1]!.stops).toEqual([]);
-    expect(h.registrars[0]!.calls).toEqual([]);
-    expect(h.kernel.state).toBe('stopped');
+    expect(vk.timeOf('state stopping')).toBe(50);
+    expect(vk.timeOf('slow start aborted')).toBe(50);
+    expect(fast.stops).toEqual([50]);
+    expect(slow.stops).toEqual([]);
+    expect(mem.calls).toEqual([]);
+    expect(vk.kernel.state).toBe('stopped');
   });
 
   it('rule 17: a second signal while stopping exits the process at once with a non-zero code', async () => {
-    const h = new KernelHarness({ servers: [{ name: 'a', stop: { ms: 5_000 } }] });
-    await h.run(() => {
-      h.signalAt(100, 'SIGTERM');
-      h.signalAt(200, 'SIGINT');
+    const vk = virtualKernel({ servers: [fakeServer({ name: 'a', stop: { ms: 5_000 } })] });
+    await vk.run(() => {
+      vk.signalAt(100, 'SIGTERM');
+      vk.signalAt(200, 'SIGINT');
     });
-    expect(h.exits).toEqual([130]);
-    expect(h.timeOf('state stopping')).toBe(100);
+    expect(vk.exits).toEqual([130]);
+    expect(vk.timeOf('state stopping')).toBe(100);
   });
 
   it('rule 17: with forceExitOnSecondSignal false, a second signal does not exit', async () => {
-    const h = new KernelHarness({
+    const vk = virtualKernel({
       options: { name: 'test', forceExitOnSecondSignal: false },
-      servers: [{ name: 'a', stop: { ms: 5_000 } }],
+      servers: [fakeServer({ name: 'a', stop: { ms: 5_000 } })],
     });
-    const result = await h.run(() => {
-      h.signalAt(100);
-      h.signalAt(200);
+    const result = await vk.run(() => {
+      vk.signalAt(100);
+      vk.signalAt(200);
     });
-    expect(h.exits).toEqual([]);
+    expect(vk.exits).toEqual([]);
     expect(result).toEqual({ ok: true });
   });
 });

@@ -1,52 +1,62 @@
 import { describe, expect, it } from '@jest/globals';
+import { fakeServer, recordingRegistrar, virtualKernel, type VirtualKernel } from '@kratos-ts/testing';
 import { filter } from 'rxjs';
-import { KernelHarness } from '../support/kernel-harness.js';
+
+/** Subscribes to `state$` now and records `"<virtual ms> <state>"`, then `"<virtual ms> complete"`. */
+function statesOf(vk: VirtualKernel): string[] {
+  const seen: string[] = [];
+  vk.kernel.state$.subscribe({
+    next: (state) => seen.push(`${vk.now()} ${state}`),
+    complete: () => seen.push(`${vk.now()} complete`),
+  });
+  return seen;
+}
 
 describe('observables of the kernel', () => {
   it('state$ replays idle before run()', () => {
-    const h = new KernelHarness();
+    const vk = virtualKernel();
     const seen: string[] = [];
-    h.kernel.state$.subscribe((state) => seen.push(state));
+    vk.kernel.state$.subscribe((state) => seen.push(state));
     expect(seen).toEqual(['idle']);
   });
 
   it('state$ replays the current state, then every change, and completes after stopped', async () => {
-    const h = new KernelHarness({
+    const vk = virtualKernel({
       options: { name: 'test', drainDelay: 20 },
-      servers: [{ name: 'a', start: { ms: 5 }, stop: { ms: 10 } }],
+      servers: [fakeServer({ name: 'a', start: { ms: 5 }, stop: { ms: 10 } })],
     });
-    await h.run(({ expectObservable }) => {
-      h.signalAt(50);
-      expectObservable(h.kernel.state$).toBe('s 4ms r 44ms t 29ms (p|)', {
-        s: 'starting',
-        r: 'running',
-        t: 'stopping',
-        p: 'stopped',
-      });
+    let seen: string[] = [];
+    await vk.run(() => {
+      vk.signalAt(50);
+      seen = statesOf(vk); // subscribed once run() was called: the current state is starting
     });
+    expect(seen).toEqual(['0 starting', '5 running', '50 stopping', '80 stopped', '80 complete']);
   });
 
   it('state$ goes starting → stopping → failed on a failed start', async () => {
-    const h = new KernelHarness({ servers: [{ name: 'a', start: { ms: 5, fails: new Error('x') } }] });
-    await h.run(({ expectObservable }) => {
-      expectObservable(h.kernel.state$).toBe('s 4ms (tf|)', { s: 'starting', t: 'stopping', f: 'failed' });
+    const vk = virtualKernel({
+      servers: [fakeServer({ name: 'a', start: { ms: 5, fails: new Error('x') } })],
     });
+    let seen: string[] = [];
+    await vk.run(() => {
+      seen = statesOf(vk);
+    });
+    expect(seen).toEqual(['0 starting', '5 stopping', '5 failed', '5 complete']);
   });
 
   it('events$ reports each step with its duration, in order, and completes', async () => {
-    const h = new KernelHarness({
+    const vk = virtualKernel({
       options: { name: 'test', drainDelay: 100 },
-      servers: [{ name: 'a', start: { ms: 5 }, stop: { ms: 10 } }],
-      registrars: [{ name: 'mem', register: { ms: 2 }, deregister: { ms: 3 } }],
+      servers: [fakeServer({ name: 'a', start: { ms: 5 }, stop: { ms: 10 } })],
+      registrars: [recordingRegistrar({ name: 'mem', register: { ms: 2 }, deregister: { ms: 3 } })],
     });
     const seen: string[] = [];
     let completedAt = -1;
-    await h.run(() => {
-      h.signalAt(50);
-      h.kernel.events$.pipe(filter((e) => e.type !== 'state')).subscribe({
-        next: (e) =>
-          seen.push(`${h.scheduler.now()} ${e.type}${'durationMs' in e ? ` ${e.durationMs}` : ''}`),
-        complete: () => (completedAt = h.scheduler.now()),
+    await vk.run(() => {
+      vk.signalAt(50);
+      vk.kernel.events$.pipe(filter((e) => e.type !== 'state')).subscribe({
+        next: (e) => seen.push(`${vk.now()} ${e.type}${'durationMs' in e ? ` ${e.durationMs}` : ''}`),
+        complete: () => (completedAt = vk.now()),
       });
     });
     expect(seen).toEqual([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import { fakeServer, virtualKernel } from '@kratos-ts/testing';
 import { LifecycleKernel, type KratosOptions } from '../../src/index.js';
-import { KernelHarness } from '../support/kernel-harness.js';
 
 describe('validation', () => {
   it('reports every problem at once in one KRATOS_INVALID_OPTIONS error, before anything starts', async () => {
@@ -50,11 +50,11 @@ describe('validation', () => {
   });
 
   it('accepts the defaults and an empty signal list', async () => {
-    const h = new KernelHarness({ options: { name: 'ok', signals: [] }, servers: [{ name: 'a' }] });
-    const result = await h.run(() => h.at(10, () => void h.kernel.stop()));
+    const vk = virtualKernel({ options: { name: 'ok', signals: [] }, servers: [fakeServer({ name: 'a' })] });
+    const result = await vk.run(() => vk.stopAt(10));
     expect(result).toEqual({ ok: true });
-    expect(h.listening).toBeUndefined();
-    expect(h.timeline).toContain('0 signals on ');
+    expect(vk.signals.listening).toBeUndefined();
+    expect(vk.timeline).toContain('0 signals on ');
   });
 
   it('rejects metadata that is not strings and endpoints that are not URLs', async () => {

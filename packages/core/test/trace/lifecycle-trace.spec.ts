@@ -1,23 +1,20 @@
 import { describe, expect, it } from '@jest/globals';
+import { fakeHook, fakeServer, recordingRegistrar, virtualKernel } from '@kratos-ts/testing';
 import { lifecycleTrace, type TraceEvent } from '../../src/index.js';
-import { KernelHarness, namedHook } from '../support/kernel-harness.js';
 
 // A lifecycle in virtual time: every duration below is exact, so the trace's must be too.
 function tracedRun() {
-  const h: KernelHarness = new KernelHarness({
+  const vk = virtualKernel({
     options: { name: 'test', drainDelay: 100 },
     servers: [
-      { name: 'http', start: { ms: 50 }, stop: { ms: 30 } },
-      { name: 'grpc', start: { ms: 80 }, stop: { ms: 10 } },
+      fakeServer({ name: 'http', start: { ms: 50 }, stop: { ms: 30 } }),
+      fakeServer({ name: 'grpc', start: { ms: 80 }, stop: { ms: 10 } }),
     ],
-    registrars: [{ name: 'etcd', register: { ms: 5 }, deregister: { ms: 7 } }],
-    hooks: [
-      namedHook(() => h, 'beforeStart', 'migrate', { ms: 20 }),
-      namedHook(() => h, 'afterStop', 'flush', { ms: 4 }),
-    ],
+    registrars: [recordingRegistrar({ name: 'etcd', register: { ms: 5 }, deregister: { ms: 7 } })],
+    hooks: [fakeHook('beforeStart', 'migrate', { ms: 20 }), fakeHook('afterStop', 'flush', { ms: 4 })],
   });
-  const trace = lifecycleTrace(h.kernel, { now: () => h.scheduler.now(), measure: false, pid: 7 });
-  return { h, trace };
+  const trace = lifecycleTrace(vk.kernel, { now: () => vk.now(), measure: false, pid: 7 });
+  return { vk, trace };
 }
 
 const spans = (events: readonly TraceEvent[]) => events.filter((event) => event.ph === 'X');
@@ -29,8 +26,8 @@ const span = (events: readonly TraceEvent[], name: string): TraceEvent => {
 
 describe('lifecycleTrace', () => {
   it('writes Chrome trace events: complete spans in µs on named tracks, one per server', async () => {
-    const { h, trace } = tracedRun();
-    await h.run(() => h.signalAt(1_000));
+    const { vk, trace } = tracedRun();
+    await vk.run(() => vk.signalAt(1_000));
     const { traceEvents, displayTimeUnit } = trace.document();
     expect(displayTimeUnit).toBe('ms');
     for (const event of spans(traceEvents)) {
@@ -76,8 +73,8 @@ describe('lifecycleTrace', () => {
   });
 
   it('the durations add up: starting is the hooks, the slowest start and the registration; stopping is deregister, drain, the slowest stop and the hooks', async () => {
-    const { h, trace } = tracedRun();
-    await h.run(() => h.signalAt(1_000));
+    const { vk, trace } = tracedRun();
+    await vk.run(() => vk.signalAt(1_000));
     const { traceEvents } = trace.document();
     const dur = (name: string): number => span(traceEvents, name).dur!;
     expect(dur('starting')).toBe(
@@ -94,11 +91,11 @@ describe('lifecycleTrace', () => {
   });
 
   it('records a failed step with its status and error, and stops recording on stop()', async () => {
-    const h: KernelHarness = new KernelHarness({
-      servers: [{ name: 'http', start: { ms: 10, fails: new Error('port taken') } }],
+    const vk = virtualKernel({
+      servers: [fakeServer({ name: 'http', start: { ms: 10, fails: new Error('port taken') } })],
     });
-    const trace = lifecycleTrace(h.kernel, { now: () => h.scheduler.now(), measure: false });
-    await h.run();
+    const trace = lifecycleTrace(vk.kernel, { now: () => vk.now(), measure: false });
+    await vk.run();
     expect(span(trace.document().traceEvents, 'start http').args).toEqual({
       status: 'failed',
       error: expect.stringContaining('failed to start: port taken'),

@@ -20,6 +20,27 @@ describe('invalidOptions', () => {
       'unknown option "hots": remove it or check its spelling',
     ]);
     expect(error.errors.every((problem) => problem instanceof Error)).toBe(true);
+    expect('cause' in error).toBe(false);
+  });
+
+  it('keeps the error a problem came from as cause, and the problems as they are', () => {
+    const parseError = new KratosError('KRATOS_DISCOVERY_INVALID_TARGET', 'Invalid target "x": no port');
+    const error = invalidOptions(
+      'KRATOS_HTTP_CLIENT_INVALID_OPTIONS',
+      'HTTP client of "x"',
+      [parseError.message, 'timeout must be a finite number of milliseconds > 0, got -1'],
+      { cause: parseError },
+    );
+    expect(error.cause).toBe(parseError);
+    expect(error.message).toBe(
+      'HTTP client of "x" has invalid options:\n' +
+        '  - Invalid target "x": no port\n' +
+        '  - timeout must be a finite number of milliseconds > 0, got -1',
+    );
+    expect(error.errors.map((problem) => (problem as Error).message)).toEqual([
+      'Invalid target "x": no port',
+      'timeout must be a finite number of milliseconds > 0, got -1',
+    ]);
   });
 
   it('is what the kernel rejects with for an invalid setup', async () => {

@@ -1,4 +1,4 @@
-import type { Logger, ServiceInstance } from '@kratos-ts/core';
+import type { ServiceInstance } from '@kratos-ts/core';
 import type { Node, NodeSetState } from '../../src/index.js';
 import { VirtualTimeScheduler } from 'rxjs';
 
@@ -34,35 +34,6 @@ export const hostOf = (picked: Node): string => picked.address.split(':')[0]!;
 /** `resolving`, `empty`, or `ready[endpoint, …]`: states in one comparable string. */
 export function describeState(state: NodeSetState): string {
   return state.kind === 'ready' ? `ready[${state.nodes.map((n) => n.endpoint).join(', ')}]` : state.kind;
-}
-
-export interface LogRecord {
-  readonly level: 'debug' | 'info' | 'warn' | 'error';
-  readonly fields: object | undefined;
-  readonly msg: string;
-}
-
-/** A `Logger` that records what is logged. */
-export class RecordingLogger implements Logger {
-  readonly records: LogRecord[] = [];
-  readonly debug = this.#at('debug');
-  readonly info = this.#at('info');
-  readonly warn = this.#at('warn');
-  readonly error = this.#at('error');
-
-  #at(level: LogRecord['level']) {
-    return (objOrMsg: object | string, msg?: string): void => {
-      this.records.push(
-        typeof objOrMsg === 'string'
-          ? { level, fields: undefined, msg: objOrMsg }
-          : { level, fields: objOrMsg, msg: msg ?? '' },
-      );
-    };
-  }
-
-  messages(level: LogRecord['level']): string[] {
-    return this.records.filter((record) => record.level === level).map((record) => record.msg);
-  }
 }
 
 /** Virtual time for tests that await promises between steps (where `TestScheduler.run` cannot). */

@@ -1,6 +1,7 @@
-import { describeValue, hasMethods, type Logger, silentLogger } from '@kratos-ts/core';
+import { describeValue, hasMethods, invalidOptions, type Logger, silentLogger } from '@kratos-ts/core';
 import { DISCOVERY_DEFAULTS, type NodeFilter } from '@kratos-ts/discovery';
 import type { SchedulerLike } from 'rxjs';
+import { GrpcDiscoveryErrorCode } from './grpc-discovery-error-codes.js';
 
 /** Options of `registerDiscoveryResolver`. */
 export interface DiscoveryResolverOptions {
@@ -56,13 +57,13 @@ const GRPC_JS_SCHEMES = new Set(['dns', 'ipv4', 'ipv6', 'unix']);
 const SCHEME = /^[a-z][a-z0-9+.-]*$/;
 
 /**
- * Applies the defaults and lists every problem with the discovery and the options (empty when there
- * is none). Pure, so that `registerDiscoveryResolver` can report all of them at once.
+ * Checks the discovery and the options and applies the defaults. Every problem is reported at once,
+ * in one `KRATOS_GRPC_DISCOVERY_INVALID_OPTIONS` error naming the scheme.
  */
 export function resolveDiscoveryResolverOptions(
   discovery: unknown,
   options: unknown,
-): { readonly resolved: ResolvedDiscoveryResolverOptions; readonly problems: readonly string[] } {
+): ResolvedDiscoveryResolverOptions {
   const problems: string[] = [];
   if (typeof (discovery as { watch?: unknown } | null | undefined)?.watch !== 'function') {
     problems.push(
@@ -141,15 +142,19 @@ export function resolveDiscoveryResolverOptions(
     );
   }
 
+  if (problems.length > 0) {
+    const subject =
+      typeof scheme === 'string' && SCHEME.test(scheme)
+        ? `The gRPC discovery resolver for scheme "${scheme}"`
+        : 'The gRPC discovery resolver';
+    throw invalidOptions(GrpcDiscoveryErrorCode.InvalidOptions, subject, problems);
+  }
   return {
-    resolved: {
-      scheme: scheme as string,
-      secure: secure as boolean,
-      filters: Object.freeze([...(Array.isArray(filters) ? (filters as NodeFilter[]) : [])]),
-      emptyGrace: emptyGrace as number,
-      logger: logger as Logger,
-      scheduler: scheduler as SchedulerLike | undefined,
-    },
-    problems,
+    scheme: scheme as string,
+    secure: secure as boolean,
+    filters: Object.freeze([...(filters as NodeFilter[])]),
+    emptyGrace: emptyGrace as number,
+    logger: logger as Logger,
+    scheduler: scheduler as SchedulerLike | undefined,
   };
 }

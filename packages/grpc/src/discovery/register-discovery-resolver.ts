@@ -1,5 +1,5 @@
 import { experimental } from '@grpc/grpc-js';
-import { KratosError, type ServiceDiscovery } from '@kratos-ts/core';
+import type { ServiceDiscovery } from '@kratos-ts/core';
 import { BehaviorSubject } from 'rxjs';
 import {
   resolveDiscoveryResolverOptions,
@@ -10,7 +10,6 @@ import {
   type DiscoveryRegistration,
   type ResolverClass,
 } from './discovery-resolver.js';
-import { GrpcDiscoveryErrorCode } from './grpc-discovery-error-codes.js';
 
 interface SchemeEntry {
   readonly registration$: BehaviorSubject<DiscoveryRegistration>;
@@ -56,14 +55,7 @@ export function registerDiscoveryResolver(
   discovery: ServiceDiscovery,
   options: DiscoveryResolverOptions = {},
 ): void {
-  const { resolved, problems } = resolveDiscoveryResolverOptions(discovery, options);
-  if (problems.length > 0) {
-    throw new KratosError(
-      GrpcDiscoveryErrorCode.InvalidOptions,
-      `registerDiscoveryResolver was given invalid options:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
-      { errors: problems.map((problem) => new Error(problem)) },
-    );
-  }
+  const resolved = resolveDiscoveryResolverOptions(discovery, options);
   const registration: DiscoveryRegistration = Object.freeze({ discovery, options: resolved });
   let entry = schemes.get(resolved.scheme);
   if (entry) {

@@ -2,11 +2,11 @@ import { describe, expect, it } from '@jest/globals';
 import { experimental, status, type ChannelOptions } from '@grpc/grpc-js';
 import { InMemoryRegistry, type ServiceDiscovery } from '@kratos-ts/core';
 import { version } from '@kratos-ts/discovery';
+import { recordingLogger } from '@kratos-ts/testing';
 import { registerDiscoveryResolver, type DiscoveryResolverOptions } from '../../src/index.js';
 import { CountingDiscovery } from './support/counting-discovery.js';
 import { fakeListener } from './support/fake-listener.js';
 import { instance } from './support/instances.js';
-import { RecordingLogger } from './support/recording-logger.js';
 import { settle, virtualTime } from './support/virtual-time.js';
 
 const ROUND_ROBIN = { loadBalancingConfig: [{ round_robin: {} }], methodConfig: [] };
@@ -32,7 +32,7 @@ function setup(
   const registry = new InMemoryRegistry();
   const discovery = spec.discovery ?? registry;
   const time = virtualTime();
-  const logger = new RecordingLogger();
+  const logger = recordingLogger();
   registerDiscoveryResolver(discovery, { scheduler: time.scheduler, logger, ...spec.options, scheme });
   const { listener, reports } = fakeListener();
   const target = { scheme, ...(spec.target ?? { authority: '', path: 'greeter' }) };
@@ -381,7 +381,7 @@ describe('the discovery resolver', () => {
       await settle();
       resolver.destroy();
 
-      const mine = logger.lines.filter((line) => line.msg.startsWith('gRPC resolver'));
+      const mine = logger.records.filter((line) => line.msg.startsWith('gRPC resolver'));
       expect(mine.map((line) => line.msg)).toEqual([
         'gRPC resolver of "greeter": watching the registry (calls wait for the first instances, bounded by their deadline)',
         'gRPC resolver of "greeter": 1 address [127.0.0.1:9000], balanced by round_robin',
@@ -389,11 +389,13 @@ describe('the discovery resolver', () => {
         'gRPC resolver of "greeter": stopped watching (the channel went idle or closed)',
       ]);
       expect(mine.every((line) => line.level === 'debug')).toBe(true);
-      expect(mine.every((line) => (line.obj as { service?: string }).service === 'greeter')).toBe(true);
+      expect(
+        mine.every((line) => (line.fields as { service?: string } | undefined)?.service === 'greeter'),
+      ).toBe(true);
     });
 
     it('builds no debug message when the logger says debug is off', async () => {
-      const logger = new RecordingLogger();
+      const logger = recordingLogger();
       const quiet = Object.assign(logger, { isLevelEnabled: (level: string) => level !== 'debug' });
       const { registry, resolver } = setup({ options: { logger: quiet } });
       await registry.register(instance('a', ['grpc://127.0.0.1:9000']));

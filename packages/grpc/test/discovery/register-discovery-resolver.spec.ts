@@ -57,7 +57,9 @@ describe('registerDiscoveryResolver', () => {
 
       expect(error.code).toBe(GrpcDiscoveryErrorCode.InvalidOptions);
       expect(error.code).toBe('KRATOS_GRPC_DISCOVERY_INVALID_OPTIONS');
-      expect(error.message).toContain('registerDiscoveryResolver was given invalid options');
+      expect(error.message).toMatch(
+        /^The gRPC discovery resolver( for scheme "[^"]+")? has invalid options:\n {2}- /,
+      );
       expect(error.message).toContain(culprit);
       const scheme = (options as { scheme?: unknown }).scheme;
       if (typeof scheme === 'string' && scheme.startsWith('opt-')) expect(resolverExists(scheme)).toBe(false);
@@ -80,6 +82,7 @@ describe('registerDiscoveryResolver', () => {
     const error = failure({}, { scheme: 'UPPER', emptyGrace: -5, filters: [1], colour: 'red' });
 
     expect(error.errors).toHaveLength(5);
+    expect(error.message.split('\n')[0]).toBe('The gRPC discovery resolver has invalid options:');
     expect(error.message.split('\n').slice(1)).toEqual([
       expect.stringContaining('has no watch(name) method'),
       expect.stringContaining('unknown option "colour"'),
@@ -87,6 +90,13 @@ describe('registerDiscoveryResolver', () => {
       expect.stringContaining('filters[0] is not a function'),
       expect.stringContaining('emptyGrace must be'),
     ]);
+  });
+
+  it('names the scheme it was asked to register when that scheme is one', () => {
+    expect(failure(registry, { scheme: 'opt-named', colour: 'red' }).message).toBe(
+      'The gRPC discovery resolver for scheme "opt-named" has invalid options:\n' +
+        '  - unknown option "colour": remove it or check its spelling (known: scheme, secure, filters, emptyGrace, logger, scheduler)',
+    );
   });
 
   it('accepts emptyGrace 0 and an explicit undefined for any option', () => {

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { KratosError } from '@kratos-ts/core';
+import { invalidOptions, KratosError } from '@kratos-ts/core';
 import {
   nodesOf,
   p2c,
@@ -232,9 +232,10 @@ class DiscoveryHttpClient implements HttpClient {
     }
 
     if (isRequestError(result.error)) {
-      throw new KratosError(
+      throw invalidOptions(
         HttpClientErrorCode.InvalidOptions,
-        `Request ${request.label} to "${this.service}" was refused before it was sent: ${describe(result.error)}. Fix the request's headers or body.`,
+        `Request ${request.label} to "${this.service}"`,
+        [`it was refused before it was sent: ${describe(result.error)}: fix the request's headers or body`],
         { cause: result.error },
       );
     }

@@ -1,8 +1,10 @@
 import type { ConnectionOptions } from 'node:tls';
 import {
   describeValue,
+  hasMethods,
+  invalidOptions,
   isKratosError,
-  KratosError,
+  type KratosError,
   type Logger,
   type ServiceDiscovery,
   silentLogger,
@@ -54,16 +56,21 @@ export const MAX_TIMER_MS = 2_147_483_647;
 /**
  * Checks the options of `createHttpClient` and applies the defaults. Every problem is reported at
  * once, in one `KRATOS_HTTP_CLIENT_INVALID_OPTIONS` error naming the target; a malformed target is
- * one of them (its `KRATOS_DISCOVERY_INVALID_TARGET` error is in `errors`, and is the `cause` when
- * it is the only problem).
+ * one of them (listed with `parseTarget`'s message, its `KRATOS_DISCOVERY_INVALID_TARGET` error
+ * being the `cause`).
  */
 export function resolveHttpClientOptions(options: HttpClientOptions): ResolvedHttpClientOptions {
   const isObject = typeof options === 'object' && options !== null;
   const raw = (isObject ? options : {}) as Record<string, unknown>;
-  const problems: Error[] = [];
-  const problem = (message: string): void => void problems.push(new Error(message));
+  const problems: string[] = [];
+  const problem = (message: string): void => void problems.push(message);
+  let targetError: KratosError | undefined;
 
-  if (!isObject) problem("options must be an object such as { target: 'discovery:///greeter', discovery }");
+  if (!isObject) {
+    problem(
+      `options must be an object such as { target: 'discovery:///greeter', discovery }, got ${describeValue(options)}`,
+    );
+  }
   for (const key of Object.keys(raw)) {
     if (!KNOWN_OPTIONS.has(key)) problem(`unknown option "${key}": remove it or check its spelling`);
   }
@@ -78,7 +85,8 @@ export function resolveHttpClientOptions(options: HttpClientOptions): ResolvedHt
       target = parseTarget(raw.target);
     } catch (error) {
       if (!isKratosError(error)) throw error;
-      problems.push(error);
+      targetError = error;
+      problems.push(error.message);
     }
   }
 
@@ -93,7 +101,7 @@ export function resolveHttpClientOptions(options: HttpClientOptions): ResolvedHt
   }
 
   const selector = raw.selector;
-  if (selector !== undefined && !hasMethod(selector, 'pick')) {
+  if (selector !== undefined && !hasMethods(selector, ['pick'])) {
     problem(`selector must be a Selector such as p2c(), wrr() or random(), got ${describeValue(selector)}`);
   }
   const filters = raw.filters ?? [];
@@ -137,24 +145,26 @@ export function resolveHttpClientOptions(options: HttpClientOptions): ResolvedHt
     problem(`tls must be node:tls connection options such as { ca }, got ${describeValue(tls)}`);
   }
   const logger = raw.logger ?? silentLogger;
-  if (!hasMethod(logger, 'debug') || !hasMethod(logger, 'warn')) {
+  if (!hasMethods(logger, ['debug', 'warn'])) {
     problem(
       `logger must be a Logger (pino fits) with debug, info, warn and error, got ${describeValue(logger)}`,
     );
   }
   const scheduler = raw.scheduler ?? asyncScheduler;
-  if (!hasMethod(scheduler, 'schedule') || !hasMethod(scheduler, 'now')) {
+  if (!hasMethods(scheduler, ['schedule', 'now'])) {
     problem(
       `scheduler must be an RxJS SchedulerLike such as asyncScheduler, got ${describeValue(scheduler)}`,
     );
   }
 
   if (problems.length > 0 || !target) {
-    const name = typeof raw.target === 'string' ? JSON.stringify(raw.target) : '(no target)';
-    throw new KratosError(
+    const subject =
+      typeof raw.target === 'string' ? `HTTP client of ${JSON.stringify(raw.target)}` : 'HTTP client';
+    throw invalidOptions(
       HttpClientErrorCode.InvalidOptions,
-      `HTTP client of ${name} was given invalid options:\n${problems.map((p) => `  - ${p.message}`).join('\n')}`,
-      problems.length === 1 ? { cause: problems[0], errors: problems } : { errors: problems },
+      subject,
+      problems,
+      targetError ? { cause: targetError } : {},
     );
   }
   return {
@@ -207,13 +217,5 @@ function resolveScheme(
 }
 
 function isDiscovery(value: unknown): value is ServiceDiscovery {
-  return hasMethod(value, 'watch') && hasMethod(value, 'getService');
-}
-
-function hasMethod(value: unknown, name: string): boolean {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as Record<string, unknown>)[name] === 'function'
-  );
+  return hasMethods(value, ['watch', 'getService']);
 }

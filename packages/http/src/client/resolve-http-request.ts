@@ -1,4 +1,4 @@
-import { describeValue, KratosError } from '@kratos-ts/core';
+import { describeValue, invalidOptions } from '@kratos-ts/core';
 import { HttpClientErrorCode } from './http-client-error-codes.js';
 import type { HttpRequestOptions } from './http-client.js';
 
@@ -32,7 +32,11 @@ export function resolveHttpRequest(options: HttpRequestOptions, service: string)
   const raw = (isObject ? options : {}) as Record<string, unknown>;
   const problems: string[] = [];
 
-  if (!isObject) problems.push("request options must be an object such as { method: 'GET', path: '/hello' }");
+  if (!isObject) {
+    problems.push(
+      `request options must be an object such as { method: 'GET', path: '/hello' }, got ${describeValue(options)}`,
+    );
+  }
   for (const key of Object.keys(raw)) {
     if (!KNOWN_OPTIONS.has(key))
       problems.push(`unknown request option "${key}": remove it or check its spelling`);
@@ -64,13 +68,10 @@ export function resolveHttpRequest(options: HttpRequestOptions, service: string)
     problems.push(`signal must be an AbortSignal, got ${describeValue(signal)}`);
   }
 
-  const label = `${typeof rawMethod === 'string' ? rawMethod : '?'} ${typeof path === 'string' ? (path.split('?')[0] ?? '') : '?'}`;
   if (problems.length > 0) {
-    throw new KratosError(
-      HttpClientErrorCode.InvalidOptions,
-      `Request ${label} to "${service}" was given invalid options:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
-      { errors: problems.map((problem) => new Error(problem)) },
-    );
+    // The parts that are valid, '?' for the others (each problem shows its culprit).
+    const label = `${typeof rawMethod === 'string' && TOKEN.test(rawMethod) ? method : '?'} ${typeof path === 'string' && PATH.test(path) ? (path.split('?')[0] ?? '') : '?'}`;
+    throw invalidOptions(HttpClientErrorCode.InvalidOptions, `Request ${label} to "${service}"`, problems);
   }
   return {
     method,

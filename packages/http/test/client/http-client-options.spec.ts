@@ -67,7 +67,7 @@ describe('createHttpClient options', () => {
     const error = invalid({ target: 'discovery:///greeter', discovery, ...extra });
     expect(error.code).toBe(HttpClientErrorCode.InvalidOptions);
     expect(error.code).toBe('KRATOS_HTTP_CLIENT_INVALID_OPTIONS');
-    expect(error.message).toContain('HTTP client of "discovery:///greeter" was given invalid options');
+    expect(error.message).toContain('HTTP client of "discovery:///greeter" has invalid options:\n  - ');
     expect(error.message).toContain(problem);
     expect(error.errors).toHaveLength(1);
   });
@@ -90,13 +90,20 @@ describe('createHttpClient options', () => {
     );
   });
 
-  it("a malformed target is parseTarget's KRATOS_DISCOVERY_INVALID_TARGET, as cause when it is the only problem", () => {
+  it("a malformed target is one problem, listed with parseTarget's message, its KRATOS_DISCOVERY_INVALID_TARGET the cause", () => {
     const error = invalid({ target: 'discovery://greeter', discovery });
     expect(error.code).toBe('KRATOS_HTTP_CLIENT_INVALID_OPTIONS');
     expect(error.message).toContain('Invalid target "discovery://greeter"');
     expect(error.message).toContain('Use "discovery:///<service name>"');
     expect((error.cause as KratosError).code).toBe('KRATOS_DISCOVERY_INVALID_TARGET');
-    expect((error.errors[0] as KratosError).code).toBe('KRATOS_DISCOVERY_INVALID_TARGET');
+    expect((error.errors[0] as Error).message).toBe((error.cause as Error).message);
+
+    const twoProblems = invalid({ target: 'discovery://greeter', discovery, timeout: -1 });
+    expect(twoProblems.errors).toHaveLength(2);
+    expect((twoProblems.cause as KratosError).code).toBe('KRATOS_DISCOVERY_INVALID_TARGET');
+    expect(invalid({ target: 42 }).message).toMatch(
+      /^HTTP client has invalid options:\n {2}- target must be/,
+    );
 
     expect(invalid({ target: 'grpc://127.0.0.1:9000' }).message).toContain(
       'the scheme "grpc" is not supported',

@@ -216,7 +216,10 @@ describe('retries (real sockets, 127.0.0.1)', () => {
       client.request({ method: 'POST', path: '/', headers: { 'transfer-encoding': 'chunked' }, body: 'x' }),
     );
     expect(error.code).toBe('KRATOS_HTTP_CLIENT_INVALID_OPTIONS');
+    expect(error.message).toMatch(/^Request POST \/ to "[^"]+" has invalid options:\n {2}- /);
     expect(error.message).toContain('was refused before it was sent');
+    expect(error.message).toContain("fix the request's headers or body");
+    expect(error.cause).toBeDefined();
     expect(live.hits).toBe(0);
   });
 });

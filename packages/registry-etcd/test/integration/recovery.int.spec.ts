@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ServiceInstance } from '@kratos-ts/core';
+import { recordingLogger, type RecordingLogger } from '@kratos-ts/testing';
 import { EtcdRegistry } from '../../src/index.js';
 import { startEtcd, type EtcdProcess } from '../../../bench/src/fleet/etcd-process.js';
 import { getKey, leaseTtl, revokeLease, waitFor } from '../support/etcd-http.js';
-import { RecordingLogger } from '../support/recording-logger.js';
 
 const TTL = 2;
 /** The recovery bound the registry promises: the instance is back within ttl + 3 s. */
@@ -21,7 +21,7 @@ let etcd: EtcdProcess;
 let registry: EtcdRegistry | undefined;
 let logger: RecordingLogger;
 const newRegistry = (): EtcdRegistry => {
-  logger = new RecordingLogger();
+  logger = recordingLogger();
   registry = new EtcdRegistry({ hosts: [etcd.url], ttl: TTL, logger });
   return registry;
 };

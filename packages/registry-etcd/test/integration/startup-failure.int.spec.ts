@@ -1,14 +1,13 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import {
   KRATOS_OPTIONS,
-  LOGGER,
   LifecycleKernel,
   REGISTRAR,
   SERVER,
   kratosModule,
-  silentLogger,
   type TransportServer,
 } from '@kratos-ts/core';
+import { startTestApp } from '@kratos-ts/testing';
 import { Container } from 'inversify';
 import { createServer, type Server, type Socket } from 'node:net';
 import { EtcdErrorCode, EtcdRegistry } from '../../src/index.js';
@@ -116,15 +115,13 @@ describe('EtcdRegistry with etcd down at start', () => {
     const container = new Container();
     container
       .bind(KRATOS_OPTIONS)
-      .toConstantValue({ name: 'greeter', version: 'v1', signals: [], registrarTimeout: REGISTRAR_TIMEOUT });
-    container.bind(LOGGER).toConstantValue(silentLogger);
+      .toConstantValue({ name: 'greeter', version: 'v1', registrarTimeout: REGISTRAR_TIMEOUT });
     container.bind(SERVER).toConstantValue(server);
     container.bind(REGISTRAR).toConstantValue(registry);
     container.load(kratosModule);
-    const kernel = container.get(LifecycleKernel);
     const started = Date.now();
-    const failure = await kernel.run().then(
-      () => undefined,
+    const failure = await startTestApp(container).then(
+      (app) => void cleanups.push(() => app.stop()),
       (e: unknown) => e as Error & { code?: string; cause?: { code?: string; message?: string } },
     );
     expect(Date.now() - started).toBeLessThan(REGISTRAR_TIMEOUT);
@@ -132,7 +129,7 @@ describe('EtcdRegistry with etcd down at start', () => {
     expect(failure?.cause?.code).toBe(EtcdErrorCode.Unavailable);
     expect(failure?.cause?.message).toContain(url);
     expect(calls).toEqual(['start', 'stop']);
-    expect(kernel.state).toBe('failed');
+    expect(container.get(LifecycleKernel).state).toBe('failed');
     await registry.close();
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
+import { recordingLogger } from '@kratos-ts/testing';
 import { keepRegistered, type KeptLease } from '../../src/index.js';
 import { FakeLease, scriptedGrantor } from '../support/fake-lease.js';
-import { RecordingLogger } from '../support/recording-logger.js';
 
 // Kratos #2398, #3464, #3883: the etcd registry's heartbeat retried re-registration a few times
 // after its keepalive channel closed, then returned for good: the instance silently vanished from
@@ -27,7 +27,7 @@ describe('Kratos defect: an etcd heartbeat that gives up for good (#2398, #3464,
       let gaveUp = false;
       keepRegistered(grantor.grant, {
         key: '/microservices/greeter/1',
-        logger: new RecordingLogger(),
+        logger: recordingLogger(),
         backoff: { initial: 200, max: 2_000, jitter: 0 },
       }).subscribe({
         next: (lease) => leases.push(lease),

@@ -2,11 +2,15 @@ import { describe, expect, it } from '@jest/globals';
 import { isKratosError } from '@kratos-ts/core';
 import { EtcdErrorCode, EtcdRegistry, type EtcdRegistryOptions } from '../../src/index.js';
 
-function invalid(options: EtcdRegistryOptions): { code: string; message: string } {
+function invalid(options: EtcdRegistryOptions): {
+  code: string;
+  message: string;
+  errors: readonly unknown[];
+} {
   try {
     new EtcdRegistry(options);
   } catch (error) {
-    if (isKratosError(error)) return { code: error.code, message: error.message };
+    if (isKratosError(error)) return { code: error.code, message: error.message, errors: error.errors };
     throw error;
   }
   throw new Error('the options were accepted');
@@ -36,8 +40,53 @@ describe('EtcdRegistry options', () => {
 
   it('rejects hosts without a scheme, and a namespace that is not "/name"', () => {
     const error = invalid({ hosts: ['127.0.0.1:2379'], namespace: 'microservices/' });
-    expect(error.message).toContain('host "127.0.0.1:2379"');
-    expect(error.message).toContain('namespace "microservices/"');
+    expect(error.message).toMatch(/^EtcdRegistry has invalid options:\n {2}- /);
+    expect(error.message).toContain('host "127.0.0.1:2379" is not "http://host:port"');
+    expect(error.message).toContain('namespace "microservices/" must start with "/"');
+    expect(error.errors).toHaveLength(2);
+  });
+
+  it.each<[string, unknown, string]>([
+    ['a misspelt option', { hosts, tll: 15 }, 'unknown option "tll": remove it or check its spelling'],
+    ['hosts that are not URLs', { hosts: 2379 }, 'hosts must be a URL or an array of URLs'],
+    ['a host that is not a string', { hosts: [2379] }, 'host 2379 is not "http://host:port"'],
+    ['a client that is not one', { client: {} }, 'client must be an etcd3 client (new Etcd3(...))'],
+    ['a string ttl', { hosts, ttl: '15' }, 'ttl "15" is not a whole number of seconds'],
+    ['a namespace that is not a string', { hosts, namespace: 7 }, 'namespace 7 must start with "/"'],
+    [
+      'a requestTimeout of 0',
+      { hosts, requestTimeout: 0 },
+      'requestTimeout 0 must be a finite number of milliseconds > 0',
+    ],
+    [
+      'auth that is not an object',
+      { hosts, auth: 'root:secret' },
+      "auth must be an object of etcd3's { username, password }",
+    ],
+    ['a misspelt backoff key', { hosts, backoff: { initail: 100 } }, 'unknown option "backoff.initail"'],
+    [
+      'a negative backoff.max',
+      { hosts, backoff: { max: -1 } },
+      'backoff.max must be a finite number of milliseconds >= 0',
+    ],
+    [
+      'a jitter above 1',
+      { hosts, backoff: { jitter: 2 } },
+      'backoff.jitter must be a fraction from 0 to 1, got 2',
+    ],
+    ['a logger without methods', { hosts, logger: {} }, 'logger must be a Logger'],
+    [
+      'a scheduler without schedule()',
+      { hosts, scheduler: { now: () => 0 } },
+      'scheduler must be an RxJS SchedulerLike',
+    ],
+    ['options that are not an object', 'http://127.0.0.1:2379', 'the options must be an object'],
+  ])('rejects %s, naming it and how to fix it', (_what, options, problem) => {
+    const error = invalid(options as EtcdRegistryOptions);
+    expect(error.code).toBe(EtcdErrorCode.InvalidOptions);
+    expect(error.message).toMatch(/^EtcdRegistry has invalid options:\n {2}- /);
+    expect(error.message).toContain(problem);
+    expect(error.errors).toHaveLength(1);
   });
 
   it('accepts the defaults and closes the client it created', async () => {

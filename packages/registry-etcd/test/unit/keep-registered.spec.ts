@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { throwError, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
+import { recordingLogger } from '@kratos-ts/testing';
 import { keepRegistered, type KeptLease } from '../../src/index.js';
 import { FakeLease, scriptedGrantor } from '../support/fake-lease.js';
-import { RecordingLogger } from '../support/recording-logger.js';
 
 const key = '/microservices/greeter/1';
 const backoff = { initial: 100, max: 1_000, jitter: 0 };
@@ -13,7 +13,7 @@ const newScheduler = (): TestScheduler =>
 describe('keepRegistered', () => {
   it('the first failed attempt is not retried, so register fails and the app rolls back', () => {
     newScheduler().run(({ cold, expectObservable, flush }) => {
-      const logger = new RecordingLogger();
+      const logger = recordingLogger();
       const grantor = scriptedGrantor([() => cold<KeptLease>('-----#', {}, new Error('ECONNREFUSED'))]);
       expectObservable(keepRegistered(grantor.grant, { key, logger, backoff })).toBe(
         '-----#',
@@ -22,13 +22,13 @@ describe('keepRegistered', () => {
       );
       flush();
       expect(grantor.subscriptions()).toBe(1);
-      expect(logger.lines).toEqual([]);
+      expect(logger.records).toEqual([]);
     });
   });
 
   it('a lost lease is re-granted at once and the key put on the new lease; both are logged', () => {
     newScheduler().run(({ cold, expectObservable, flush }) => {
-      const logger = new RecordingLogger();
+      const logger = recordingLogger();
       const first = new FakeLease('L1', cold('---x|', { x: new Error('lease revoked') }));
       const second = new FakeLease('L2');
       const grantor = scriptedGrantor([() => cold('-a', { a: first }), () => cold('-b', { b: second })]);
@@ -49,7 +49,7 @@ describe('keepRegistered', () => {
 
   it('never gives up: retries forever with capped backoff while etcd is down, then recovers', () => {
     newScheduler().run(({ cold, flush }) => {
-      const logger = new RecordingLogger();
+      const logger = recordingLogger();
       const first = new FakeLease('L1', cold('-x', { x: new Error('keepalive failed') }));
       const failures = Array.from(
         { length: 200 },
@@ -85,7 +85,7 @@ describe('keepRegistered', () => {
   it('spaces the attempts by capped exponential backoff', () => {
     const scheduler = newScheduler();
     scheduler.run(({ cold, flush }) => {
-      const logger = new RecordingLogger();
+      const logger = recordingLogger();
       const lease = new FakeLease('L1', cold('x', { x: 'lost' }));
       const frames: number[] = [];
       let attempt = 0;
@@ -104,7 +104,7 @@ describe('keepRegistered', () => {
 
   it('unsubscribing releases the lease and stops re-registering', () => {
     newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-      const logger = new RecordingLogger();
+      const logger = recordingLogger();
       const lost$ = cold('-----x');
       const lease = new FakeLease('L1', lost$);
       const attempt = cold('-a', { a: lease });

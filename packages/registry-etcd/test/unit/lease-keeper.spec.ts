@@ -1,16 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
 import { Subject, throwError } from 'rxjs';
+import { recordingLogger } from '@kratos-ts/testing';
 import { LeaseKeeper } from '../../src/lease-keeper.js';
 import type { KeptLease, LeaseGrantor } from '../../src/index.js';
 import { FakeLease, scriptedGrantor } from '../support/fake-lease.js';
-import { RecordingLogger } from '../support/recording-logger.js';
 
 const key = '/microservices/greeter/1';
 
 function keeperOf(grant: LeaseGrantor): LeaseKeeper {
   return new LeaseKeeper(grant, {
     key,
-    logger: new RecordingLogger(),
+    logger: recordingLogger(),
     backoff: { initial: 1, max: 1, jitter: 0 },
     startFailure: (error) => new Error(`start failed: ${String(error)}`),
     abortFailure: (action, reason) => new Error(`${action} aborted: ${String(reason)}`),

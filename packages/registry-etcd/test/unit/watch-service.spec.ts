@@ -2,8 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import type { ServiceInstance } from '@kratos-ts/core';
 import { defer, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
+import { recordingLogger } from '@kratos-ts/testing';
 import { watchService } from '../../src/index.js';
-import { RecordingLogger } from '../support/recording-logger.js';
 
 const instance = (id: string): ServiceInstance => ({
   id,
@@ -23,14 +23,14 @@ describe('watchService', () => {
     newScheduler().run(({ cold, expectObservable }) => {
       const open = cold('a--b--a', { a, b });
       expectObservable(
-        watchService(() => open, { name: 'greeter', logger: new RecordingLogger(), backoff }),
+        watchService(() => open, { name: 'greeter', logger: recordingLogger(), backoff }),
       ).toBe('a--b--a', { a, b });
     });
   });
 
   it('re-establishes the watch after an error, with backoff, and emits the full list again', () => {
     newScheduler().run(({ cold, expectObservable, flush }) => {
-      const logger = new RecordingLogger();
+      const logger = recordingLogger();
       const attempts = [cold('a-#', { a }), cold<ServiceInstance[]>('#'), cold('b', { b })];
       let index = 0;
       const open = (): Observable<ServiceInstance[]> => defer(() => attempts[Math.min(index++, 2)]!);
@@ -43,7 +43,7 @@ describe('watchService', () => {
 
   it('logs every re-establishment with the service name', () => {
     newScheduler().run(({ cold, flush }) => {
-      const logger = new RecordingLogger();
+      const logger = recordingLogger();
       const attempts = [cold('a-#', { a }, new Error('compacted')), cold('b', { b })];
       let index = 0;
       watchService(() => attempts[index++]!, { name: 'greeter', logger, backoff }).subscribe();
@@ -58,7 +58,7 @@ describe('watchService', () => {
     newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const open = cold('a--b--a', { a, b });
       expectObservable(
-        watchService(() => open, { name: 'greeter', logger: new RecordingLogger(), backoff }),
+        watchService(() => open, { name: 'greeter', logger: recordingLogger(), backoff }),
         '^----!',
       ).toBe('a--b', {
         a,

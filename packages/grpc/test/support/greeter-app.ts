@@ -2,34 +2,29 @@ import {
   createKratosModule,
   InMemoryRegistry,
   KRATOS_OPTIONS,
-  LifecycleKernel,
-  LOGGER,
   REGISTRAR,
   SERVER,
-  silentLogger,
   type KratosOptions,
-  type LifecycleEvent,
   type Newable,
   type TransportServer,
 } from '@kratos-ts/core';
 import { Container } from 'inversify';
-import { firstValueFrom, filter } from 'rxjs';
 import { GrpcServer, type GrpcServerOptions } from '../../src/index.js';
 import { Greeter, GreeterService } from './greeter.js';
 
-/** One app under test: a real kernel from the container, a GrpcServer and its Greeter. */
-export interface TestApp {
+/** The greeter app's container (run it with `startTestApp(app.container)`), and what it runs. */
+export interface GreeterApp {
   readonly container: Container;
-  readonly kernel: LifecycleKernel;
-  readonly grpc: GrpcServer;
-  readonly greeter: Greeter;
+  /** The registry bound to `REGISTRAR`. */
   readonly registry: InMemoryRegistry;
-  /** Every kernel event with the `performance.now()` it happened at. */
-  readonly events: { readonly at: number; readonly event: LifecycleEvent }[];
+  /** The `GrpcServer` the kernel runs: ask once the app is started (or from one of its hooks). */
+  grpc(): GrpcServer;
+  /** The `Greeter` service the server answers with. */
+  greeter(): Greeter;
 }
 
-/** What `testApp` takes. */
-export interface TestAppSpec {
+/** What `greeterApp` takes. */
+export interface GreeterAppSpec {
   readonly options?: KratosOptions;
   readonly grpc?: GrpcServerOptions;
   /** More servers to bind to `SERVER`, started alongside the gRPC one. */
@@ -39,19 +34,17 @@ export interface TestAppSpec {
 }
 
 /**
- * Builds the app the way users do: Greeter is a container service that injects AppInfo, the
+ * Wires the app the way users do: Greeter is a container service that injects AppInfo, the
  * GrpcServer is bound to `SERVER` with a dynamic value, the kernel comes from `createKratosModule`.
  * It binds 127.0.0.1 on an OS-chosen port unless told otherwise.
  */
-export function testApp(spec: TestAppSpec = {}): TestApp {
+export function greeterApp(spec: GreeterAppSpec = {}): GreeterApp {
   const container = new Container();
   const registry = new InMemoryRegistry();
-  container.bind(LOGGER).toConstantValue(silentLogger);
   container.bind(KRATOS_OPTIONS).toConstantValue({
     id: 'instance-1',
     name: 'greeter-app',
     version: '1.2.3',
-    signals: [],
     ...spec.options,
   } satisfies KratosOptions);
   container.bind(REGISTRAR).toConstantValue(registry);
@@ -71,22 +64,18 @@ export function testApp(spec: TestAppSpec = {}): TestApp {
       .inSingletonScope();
   for (const server of spec.servers ?? []) container.bind(SERVER).toConstantValue(server);
   container.load(createKratosModule({ servers: spec.serverClass ? [spec.serverClass] : [] }));
-  const kernel = container.get(LifecycleKernel);
-  const events: { at: number; event: LifecycleEvent }[] = [];
-  kernel.events$.subscribe((event) => events.push({ at: performance.now(), event }));
-  const grpc = spec.serverClass
-    ? container.get(spec.serverClass)
-    : container
-        .getAll<TransportServer>(SERVER)
-        .find((server): server is GrpcServer => server instanceof GrpcServer);
-  if (!grpc) throw new Error('no GrpcServer bound');
-  return { container, kernel, grpc, greeter: container.get(Greeter), registry, events };
-}
-
-/** Runs the kernel and resolves once it is `running`, with run()'s promise (rejects if run() fails first). */
-export async function runUntilRunning(app: TestApp): Promise<{ readonly run: Promise<void> }> {
-  const run = app.kernel.run();
-  run.catch(() => undefined);
-  await Promise.race([firstValueFrom(app.kernel.state$.pipe(filter((s) => s === 'running'))), run]);
-  return { run };
+  return {
+    container,
+    registry,
+    grpc: () => {
+      const grpc = spec.serverClass
+        ? container.get(spec.serverClass)
+        : container
+            .getAll<TransportServer>(SERVER)
+            .find((server): server is GrpcServer => server instanceof GrpcServer);
+      if (!grpc) throw new Error('no GrpcServer bound');
+      return grpc;
+    },
+    greeter: () => container.get(Greeter),
+  };
 }
