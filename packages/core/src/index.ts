@@ -15,8 +15,8 @@ export {
 
 export type { AppInfo } from './contracts/app-info.js';
 export type { HookContext, HookPhase, LifecycleHook } from './contracts/hook-context.js';
-export { ABANDON_GRACE_MS, DEFAULT_OPTIONS, type KratosOptions } from './contracts/kratos-options.js';
-export type { LifecycleEvent, StepStatus } from './contracts/lifecycle-event.js';
+export { ABANDON_GRACE_MS, KRATOS_DEFAULTS, type KratosOptions } from './contracts/kratos-options.js';
+export type { LifecycleEvent, StepEvent, StepStatus } from './contracts/lifecycle-event.js';
 export type { LifecycleState } from './contracts/lifecycle-state.js';
 export type { LogFn, Logger } from './contracts/logger.js';
 export type { ServiceDiscovery, ServiceInstance, ServiceRegistrar } from './contracts/registry.js';
@@ -44,7 +44,7 @@ export type { ServerDeclaration } from './kernel/validate-setup.js';
 export { createKratosModule, kratosModule, type KratosModuleConfig } from './module/kratos-module.js';
 export { InMemoryRegistry } from './registry/in-memory-registry.js';
 export { endpointHost, type NetworkInterfaces } from './endpoints/endpoint-host.js';
-export { bracketHost, hostPort } from './endpoints/host-port.js';
+export { hostPort } from './endpoints/host-port.js';
 export { silentLogger } from './logging/silent-logger.js';
 export {
   lifecycleTrace,

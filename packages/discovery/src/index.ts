@@ -1,8 +1,8 @@
 // The public surface of @kratos-ts/discovery. Named exports only; types as `export type`.
 
 export { parseTarget, type DiscoveryTarget, type StaticTarget, type Target } from './target.js';
-export { DEFAULT_WEIGHT, nodesOf, type Node } from './node.js';
-export { applyFilters, version, type NodeFilter } from './filters.js';
+export { nodesOf, type Node } from './node.js';
+export { version, type NodeFilter } from './filters.js';
 export type { CallFeedback, Picked, PickOptions, Selector } from './selector.js';
 export { p2c, type P2cOptions } from './selectors/p2c.js';
 export { wrr } from './selectors/wrr.js';

@@ -29,9 +29,20 @@ export interface NodeSetOptions {
  * - `empty`: the list has been empty for `emptyGrace`: calls fail fast with `KRATOS_NO_INSTANCES`.
  */
 export type NodeSetState =
-  | { readonly kind: 'resolving' }
-  | { readonly kind: 'ready'; readonly nodes: readonly Node[] }
-  | { readonly kind: 'empty' };
+  | {
+      /** No non-empty list has arrived yet: calls wait for one. */
+      readonly kind: 'resolving';
+    }
+  | {
+      /** Calls pick among `nodes`. */
+      readonly kind: 'ready';
+      /** The nodes in use (never empty). */
+      readonly nodes: readonly Node[];
+    }
+  | {
+      /** The list has been empty for `emptyGrace`: calls fail fast. */
+      readonly kind: 'empty';
+    };
 
 /** The live nodes of one service, for one client. */
 export interface NodeSet {

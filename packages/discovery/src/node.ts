@@ -10,7 +10,7 @@ export interface Node {
   readonly scheme: string;
   /** The instance that registered the endpoint. */
   readonly instance: ServiceInstance;
-  /** `instance.metadata.weight` when it is a positive number, else `DEFAULT_WEIGHT`. */
+  /** `instance.metadata.weight` when it is a positive number, else 100 (Kratos' default too). */
   readonly weight: number;
 }
 

@@ -10,6 +10,7 @@ export interface CallFeedback {
 
 /** One pick: the node, and the callback the caller must call once the call ends. */
 export interface Picked {
+  /** The node to call. */
   readonly node: Node;
   /** Reports the call's outcome; call it exactly once (further calls are ignored). */
   done(feedback: CallFeedback): void;
@@ -31,5 +32,9 @@ export interface PickOptions {
 export interface Selector {
   /** The selector's name, for logs (`p2c`, `wrr`, `random`). */
   readonly name: string;
+  /**
+   * Picks one of `nodes` (never empty) for one call, avoiding `options.exclude` when it can. The
+   * caller must report the call's outcome through the returned `done`.
+   */
   pick(nodes: readonly Node[], options?: PickOptions): Picked;
 }

@@ -3,6 +3,7 @@ import { DiscoveryErrorCode } from './discovery-error-codes.js';
 
 /** `discovery:///name`: the instances of `name`, as a `ServiceDiscovery` lists them. */
 export interface DiscoveryTarget {
+  /** Tells a `DiscoveryTarget` from a `StaticTarget`. */
   readonly kind: 'discovery';
   /** The service name, exactly as registered (`AppInfo.name`). */
   readonly name: string;
@@ -10,11 +11,13 @@ export interface DiscoveryTarget {
 
 /** One fixed address: `http://host:port`, `https://host:port` or `host:port`. */
 export interface StaticTarget {
+  /** Tells a `StaticTarget` from a `DiscoveryTarget`. */
   readonly kind: 'static';
   /** `http` or `https` when the target said so; `undefined` for a bare `host:port`. */
   readonly scheme: 'http' | 'https' | undefined;
   /** The host, IPv6 literals in brackets (`[::1]`). */
   readonly host: string;
+  /** The port, from 1 to 65535. */
   readonly port: number;
   /** `host:port`, IPv6 literals in brackets. */
   readonly address: string;

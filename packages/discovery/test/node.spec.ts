@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { DEFAULT_WEIGHT, applyFilters, nodesOf, version, type NodeFilter } from '../src/index.js';
+import { applyFilters } from '../src/filters.js';
+import { nodesOf, version, type NodeFilter } from '../src/index.js';
+import { DEFAULT_WEIGHT } from '../src/node.js';
 import { instance } from './support/fixtures.js';
 
 describe('nodesOf', () => {

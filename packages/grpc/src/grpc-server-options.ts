@@ -51,11 +51,18 @@ export interface ResolvedGrpcServerOptions {
   readonly options: ServerOptions;
 }
 
-/** The defaults of every option that has one. */
-export const DEFAULT_GRPC_SERVER_OPTIONS = Object.freeze({
+/**
+ * The defaults of every `GrpcServerOptions` option that has one (the others: no services, no
+ * reflection, insecure credentials, `options` `{}`).
+ */
+export const GRPC_SERVER_DEFAULTS = Object.freeze({
+  /** The port listened on. */
   port: 9000,
+  /** Every IPv4 interface; the registered endpoint names this host's first non-internal IPv4. */
   host: '0.0.0.0',
+  /** The name in logs and errors. */
   name: 'grpc',
+  /** `grpc.health.v1.Health` is served, driven by the kernel's state. */
   health: true,
 });
 
@@ -78,10 +85,10 @@ export function resolveGrpcServerOptions(options: GrpcServerOptions): ResolvedGr
   const isObject = typeof options === 'object' && options !== null && !Array.isArray(options);
   const raw = (isObject ? options : {}) as Record<string, unknown>;
   const problems: string[] = [];
-  const port = raw.port ?? DEFAULT_GRPC_SERVER_OPTIONS.port;
-  const host = raw.host ?? DEFAULT_GRPC_SERVER_OPTIONS.host;
-  const name = raw.name ?? DEFAULT_GRPC_SERVER_OPTIONS.name;
-  const health = raw.health ?? DEFAULT_GRPC_SERVER_OPTIONS.health;
+  const port = raw.port ?? GRPC_SERVER_DEFAULTS.port;
+  const host = raw.host ?? GRPC_SERVER_DEFAULTS.host;
+  const name = raw.name ?? GRPC_SERVER_DEFAULTS.name;
+  const health = raw.health ?? GRPC_SERVER_DEFAULTS.health;
 
   if (!isObject) {
     problems.push(

@@ -37,7 +37,8 @@ const LIST_LIMIT = 100;
  * `grpc.health.v1.Health` (Check, Watch, List) on the service definition that grpc-health-check
  * ships. It is written here rather than taken from grpc-health-check's `HealthImplementation`
  * because that one cannot end its Watch streams, and an open stream holds `tryShutdown()` until the
- * stop timeout: this one tracks them and `endWatches()` ends them once they were told the status.
+ * stop timeout: this one tracks them, and `GrpcServer` ends them as it stops, once they were told
+ * NOT_SERVING.
  */
 export class HealthService {
   readonly #statuses = new Map<string, HealthStatus>();
@@ -64,6 +65,7 @@ export class HealthService {
   }
 
   /**
+   * @internal `GrpcServer` calls it as it stops.
    * Ends every open Watch stream with status OK, each after the current status was written to it,
    * and ends each new one right after its first message, until `reopen()`. Set NOT_SERVING first.
    * Resolves once every stream it ended has finished (its status is on its way to the client):
@@ -75,12 +77,12 @@ export class HealthService {
     return Promise.all([...this.#watches].map((watch) => this.#end(watch))).then(() => undefined);
   }
 
-  /** Lets Watch streams stay open again (a new `start()`). */
+  /** @internal `GrpcServer` calls it as it starts: Watch streams stay open again (a new `start()`). */
   reopen(): void {
     this.#closing = false;
   }
 
-  /** Adds the Health service to a grpc-js server. */
+  /** @internal `GrpcServer` calls it to add the Health service to its grpc-js server. */
   addToServer(server: Pick<Server, 'addService'>): void {
     server.addService(healthDefinition, {
       check: (

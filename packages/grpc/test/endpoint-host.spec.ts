@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { NetworkInterfaceInfo } from 'node:os';
-import { grpcEndpoint } from '../src/index.js';
+import { grpcEndpoint } from '../src/grpc-endpoint.js';
 
 function ipv4(address: string, internal = false): NetworkInterfaceInfo {
   return { address, netmask: '255.0.0.0', family: 'IPv4', mac: '00:00:00:00:00:00', internal, cidr: null };

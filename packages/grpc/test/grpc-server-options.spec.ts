@@ -1,14 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { ServerCredentials, type ServiceDefinition } from '@grpc/grpc-js';
 import { isKratosError, type KratosError } from '@kratos-ts/core';
-import {
-  DEFAULT_GRPC_SERVER_OPTIONS,
-  GrpcErrorCode,
-  GrpcServer,
-  type GrpcServerOptions,
-  resolveGrpcServerOptions,
-  serviceNameOf,
-} from '../src/index.js';
+import { resolveGrpcServerOptions } from '../src/grpc-server-options.js';
+import { GRPC_SERVER_DEFAULTS, GrpcErrorCode, GrpcServer, type GrpcServerOptions } from '../src/index.js';
+import { serviceNameOf } from '../src/service-name.js';
 import { GreeterService, greeterPackage } from './support/greeter.js';
 
 describe('GrpcServer options', () => {
@@ -16,7 +11,7 @@ describe('GrpcServer options', () => {
     const resolved = resolveGrpcServerOptions({});
 
     expect(resolved).toMatchObject({
-      ...DEFAULT_GRPC_SERVER_OPTIONS,
+      ...GRPC_SERVER_DEFAULTS,
       reflection: [],
       services: [],
       options: {},

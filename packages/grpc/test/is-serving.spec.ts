@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { LifecycleState } from '@kratos-ts/core';
-import { isServing } from '../src/index.js';
+import { isServing } from '../src/is-serving.js';
 
 describe('isServing', () => {
   it.each<[LifecycleState, boolean]>([

@@ -87,15 +87,27 @@ export interface HttpServerOptions {
   readonly closeUpgraded?: CloseUpgradedHandler | undefined;
 }
 
-/** The defaults of every `HttpServerOptions` that has one. */
+/**
+ * The defaults of every `HttpServerOptions` option that has one (`livePath` and `readyPath` are
+ * those of `health`). Durations in milliseconds.
+ */
 export const HTTP_SERVER_DEFAULTS = Object.freeze({
+  /** The port listened on. */
   port: 8000,
+  /** Every IPv4 interface; the registered endpoint names this host's first non-internal IPv4. */
   host: '0.0.0.0',
+  /** The name in logs and errors. */
   name: 'http',
+  /** The liveness probe's path. */
   livePath: '/livez',
+  /** The readiness probe's path. */
   readyPath: '/readyz',
+  /** Idle keep-alive sockets: longer than common load balancers' 60 s, so they close first. */
   keepAliveTimeout: 65_000,
+  /** Node's own default for receiving the request headers. */
   headersTimeout: 60_000,
+  /** Node's own default for receiving the whole request. */
   requestTimeout: 300_000,
+  /** How long into a stop a connection may still take to send a complete request head. */
   partialRequestGrace: 1_000,
 });

@@ -11,7 +11,6 @@ export {
   type HttpUpgradeHandler,
 } from './http-server-options.js';
 export { HttpErrorCode } from './http-error-codes.js';
-export { probeVerdict, type ProbeVerdict } from './probe-verdict.js';
 export type { ServerPhase } from './server-phase.js';
 export { createHttpClient } from './client/create-http-client.js';
 export { HttpClientErrorCode } from './client/http-client-error-codes.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { LifecycleState } from '@kratos-ts/core';
-import { probeVerdict, type ServerPhase } from '../src/index.js';
+import type { ServerPhase } from '../src/index.js';
+import { probeVerdict } from '../src/probe-verdict.js';
 
 describe('probeVerdict', () => {
   it.each<[LifecycleState, boolean, boolean]>([

@@ -10,7 +10,7 @@ import {
 
 /** A capped exponential backoff with jitter. Every duration is in milliseconds. */
 export interface BackoffOptions {
-  /** The delay before the second attempt; each further attempt doubles it. Default 200. */
+  /** The delay before the second retry (the first one is immediate); each further retry doubles it. Default 200. */
   readonly initial?: number;
   /** The cap of the delay. Default 2000, so a recovery follows etcd's return within about 2 s. */
   readonly max?: number;
@@ -21,7 +21,16 @@ export interface BackoffOptions {
 }
 
 /** The defaults of `BackoffOptions`. */
-export const DEFAULT_BACKOFF = Object.freeze({ initial: 200, max: 2_000, jitter: 0.2, random: Math.random });
+export const BACKOFF_DEFAULTS = Object.freeze({
+  /** The delay before the second retry, in ms (the first retry is immediate). */
+  initial: 200,
+  /** The cap of the delay, in ms. */
+  max: 2_000,
+  /** Up to 20 % of each delay is taken off at random. */
+  jitter: 0.2,
+  /** The source of that randomness. */
+  random: Math.random,
+});
 
 /**
  * The delay before retry number `attempt` (1 for the first retry): `0` for the first, since a lost
@@ -34,7 +43,7 @@ export const DEFAULT_BACKOFF = Object.freeze({ initial: 200, max: 2_000, jitter:
  * backoffDelay(9, { initial: 200, max: 2000, jitter: 0 }); // 2000
  */
 export function backoffDelay(attempt: number, options: BackoffOptions = {}): number {
-  const { initial, max, jitter, random } = { ...DEFAULT_BACKOFF, ...options };
+  const { initial, max, jitter, random } = { ...BACKOFF_DEFAULTS, ...options };
   if (attempt <= 1) return 0;
   // Cap the exponent too, so a retry running for days never overflows to Infinity.
   const exponential = Math.min(max, initial * 2 ** Math.min(attempt - 2, 52));

@@ -1,7 +1,7 @@
 import { describeValue, hasMethods, invalidOptions, type Logger } from '@kratos-ts/core';
 import type { Etcd3, IOptions } from 'etcd3';
 import type { SchedulerLike } from 'rxjs';
-import type { BackoffOptions } from './backoff.js';
+import { BACKOFF_DEFAULTS, type BackoffOptions } from './backoff.js';
 import { EtcdErrorCode } from './etcd-error-codes.js';
 
 /**
@@ -40,11 +40,19 @@ export interface EtcdRegistryOptions {
   readonly scheduler?: SchedulerLike;
 }
 
-/** The defaults of `EtcdRegistryOptions`. */
-export const DEFAULT_ETCD_OPTIONS = Object.freeze({
+/**
+ * The defaults of `EtcdRegistryOptions`: what `new EtcdRegistry(options)` uses for each option left
+ * out. `logger` defaults to the core's `silentLogger` and `scheduler` to RxJS' `asyncScheduler`.
+ */
+export const ETCD_REGISTRY_DEFAULTS = Object.freeze({
+  /** Key prefix, as in Kratos: instances live under `/microservices/<name>/<id>`. */
   namespace: '/microservices',
+  /** Lease TTL in seconds: a crashed instance's key disappears at most this long after its last keepalive. */
   ttl: 15,
+  /** How long one etcd request may take, in ms. */
   requestTimeout: 3_000,
+  /** Re-registration and watch backoff: 0 ms, then 200 ms doubling up to 2 s, each minus up to 20 % at random. */
+  backoff: BACKOFF_DEFAULTS,
 });
 
 /** The lowest TTL etcd keeps as given; it raises smaller ones to its own minimum. */
@@ -100,22 +108,22 @@ export function validateOptions(options: EtcdRegistryOptions): void {
       );
     }
   }
-  const ttl = raw.ttl ?? DEFAULT_ETCD_OPTIONS.ttl;
+  const ttl = raw.ttl ?? ETCD_REGISTRY_DEFAULTS.ttl;
   if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < MIN_TTL_SECONDS) {
     problems.push(
       `ttl ${describeValue(ttl)} is not a whole number of seconds ≥ ${MIN_TTL_SECONDS}: etcd would raise it to its own minimum lease TTL, so keys would outlive the TTL you set. Use ttl: ${MIN_TTL_SECONDS} or more`,
     );
   }
-  const namespace = raw.namespace ?? DEFAULT_ETCD_OPTIONS.namespace;
+  const namespace = raw.namespace ?? ETCD_REGISTRY_DEFAULTS.namespace;
   if (typeof namespace !== 'string' || !namespace.startsWith('/') || namespace.endsWith('/')) {
     problems.push(
       `namespace ${describeValue(namespace)} must start with "/" and not end with one, like "/microservices"`,
     );
   }
-  const requestTimeout = raw.requestTimeout ?? DEFAULT_ETCD_OPTIONS.requestTimeout;
+  const requestTimeout = raw.requestTimeout ?? ETCD_REGISTRY_DEFAULTS.requestTimeout;
   if (typeof requestTimeout !== 'number' || !(requestTimeout > 0) || !Number.isFinite(requestTimeout)) {
     problems.push(
-      `requestTimeout ${describeValue(requestTimeout)} must be a finite number of milliseconds > 0: leave it out for the default (${DEFAULT_ETCD_OPTIONS.requestTimeout})`,
+      `requestTimeout ${describeValue(requestTimeout)} must be a finite number of milliseconds > 0: leave it out for the default (${ETCD_REGISTRY_DEFAULTS.requestTimeout})`,
     );
   }
   for (const key of ['auth', 'credentials'] as const) {

@@ -9,7 +9,7 @@ import {
 import type { Etcd3 } from 'etcd3';
 import { Observable, asyncScheduler, type SchedulerLike, type Subscriber } from 'rxjs';
 import { abortable } from './abortable.js';
-import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import type { BackoffOptions } from './backoff.js';
 import { createEtcdClient } from './etcd-client.js';
 import { EtcdErrorCode } from './etcd-error-codes.js';
 import {
@@ -21,7 +21,7 @@ import {
 } from './etcd-failure.js';
 import { etcdLeaseGrantor } from './etcd-lease.js';
 import {
-  DEFAULT_ETCD_OPTIONS,
+  ETCD_REGISTRY_DEFAULTS,
   hostList,
   validateOptions,
   type EtcdRegistryOptions,
@@ -64,10 +64,10 @@ export class EtcdRegistry implements ServiceRegistrar, ServiceDiscovery {
   constructor(options: EtcdRegistryOptions) {
     validateOptions(options);
     const hosts = hostList(options);
-    this.#namespace = options.namespace ?? DEFAULT_ETCD_OPTIONS.namespace;
-    this.#ttl = options.ttl ?? DEFAULT_ETCD_OPTIONS.ttl;
-    this.#requestTimeout = options.requestTimeout ?? DEFAULT_ETCD_OPTIONS.requestTimeout;
-    this.#backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+    this.#namespace = options.namespace ?? ETCD_REGISTRY_DEFAULTS.namespace;
+    this.#ttl = options.ttl ?? ETCD_REGISTRY_DEFAULTS.ttl;
+    this.#requestTimeout = options.requestTimeout ?? ETCD_REGISTRY_DEFAULTS.requestTimeout;
+    this.#backoff = { ...ETCD_REGISTRY_DEFAULTS.backoff, ...options.backoff };
     this.#logger = options.logger ?? silentLogger;
     this.#scheduler = options.scheduler ?? asyncScheduler;
     this.#hosts = hosts.length > 0 ? hosts.join(', ') : 'the hosts of the given etcd3 client';

@@ -7,12 +7,14 @@ import { fakeStep, toFakeStep, type FakeBehaviour } from './fake-behaviour.js';
 export interface HookCall {
   /** The scheduler time of the call. */
   readonly at: number;
+  /** The `AppInfo` the kernel passed. */
   readonly app: AppInfo;
+  /** The signal the hook got (aborted at `hookTimeout`). */
   readonly signal: AbortSignal;
 }
 
 /** A `NamedHook` double for `virtualKernel({ hooks })`, recording its calls. */
-export interface FakeHook extends NamedHook, Connectable {
+export interface FakeHook extends NamedHook {
   /** Every call, in order. */
   readonly calls: readonly HookCall[];
 }
@@ -37,7 +39,7 @@ export function fakeHook(
   const step = toFakeStep(behaviour);
   const calls: HookCall[] = [];
   let clock: Clock = realClock;
-  return {
+  const hook: FakeHook & Connectable = {
     phase,
     name,
     calls,
@@ -52,4 +54,5 @@ export function fakeHook(
     },
     [CONNECT]: (connected: Clock): void => void (clock = connected),
   };
+  return hook;
 }

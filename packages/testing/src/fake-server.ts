@@ -1,6 +1,6 @@
 import type { KernelView, TransportServer } from '@kratos-ts/core';
 import type { Observable, SchedulerLike } from 'rxjs';
-import { CONNECT, kernelClock, realClock, type Clock, type Connectable } from './clock.js';
+import { CONNECT, kernelClock, realClock, type Clock } from './clock.js';
 import { fakeStep, toFakeStep, type FakeBehaviour, type FakeStep } from './fake-behaviour.js';
 
 /** What `fakeServer` takes. */
@@ -28,7 +28,7 @@ export interface FakeServerOptions {
  * A `TransportServer` double that records every call and can be told to be slow, fail or hang.
  * Made by `fakeServer()`; exported so a test can extend it (`@Server() class Api extends FakeServer`).
  */
-export class FakeServer implements TransportServer, Connectable {
+export class FakeServer implements TransportServer {
   readonly name: string;
   /** The scheduler time of each `start()` call. */
   readonly starts: number[] = [];

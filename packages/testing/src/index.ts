@@ -35,5 +35,4 @@ export { fakeKernelView, type FakeKernelView, type FakeKernelViewOptions } from 
 export type { FakeBehaviour, FakeStep } from './fake-behaviour.js';
 export { recordingLogger, type LogRecord, type RecordingLogger } from './recording-logger.js';
 export type { TimedEvent } from './timed-event.js';
-export { isLoopbackHost } from './check-endpoints.js';
 export { TestingErrorCode } from './testing-error-codes.js';

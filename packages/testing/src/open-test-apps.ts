@@ -20,8 +20,11 @@ interface Tracked extends OpenTestApp {
 
 /** The hooks of a test framework the leak checks install themselves with (jest, vitest, jasmine). */
 export interface TestHooks {
+  /** Registers `fn` to run before each test: the checks note which test starts apps, to name it in reports. */
   readonly beforeEach: (fn: () => unknown) => void;
+  /** Registers `fn` to run after each test's own `afterEach` hooks: the checks note that the test ended. */
   readonly afterEach: (fn: () => unknown) => void;
+  /** Registers `fn` to run after the file's tests: the checks stop apps left running and fail with `KRATOS_TESTING_NOT_STOPPED`. */
   readonly afterAll: (fn: () => unknown) => void;
 }
 

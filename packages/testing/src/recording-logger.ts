@@ -4,7 +4,9 @@ import type { LogFn, Logger } from '@kratos-ts/core';
 export interface LogRecord {
   /** When it was logged: virtual ms under a virtual kernel, else `performance.now()`. */
   readonly at: number;
+  /** The method it was logged with. */
   readonly level: 'debug' | 'info' | 'warn' | 'error';
+  /** The message; `''` when only an object was logged. */
   readonly msg: string;
   /** The object logged with the message, when there was one. */
   readonly fields?: object;
@@ -12,6 +14,7 @@ export interface LogRecord {
 
 /** A `Logger` that keeps every line instead of writing it. */
 export interface RecordingLogger extends Logger {
+  /** Everything logged, in order. */
   readonly records: readonly LogRecord[];
   /** The messages logged at `level`, in order. */
   messages(level?: LogRecord['level']): string[];

@@ -1,10 +1,11 @@
 import type { ServiceInstance, ServiceRegistrar } from '@kratos-ts/core';
 import type { Observable, SchedulerLike } from 'rxjs';
-import { CONNECT, realClock, type Clock, type Connectable } from './clock.js';
+import { CONNECT, realClock, type Clock } from './clock.js';
 import { fakeStep, toFakeStep, type FakeBehaviour, type FakeStep } from './fake-behaviour.js';
 
 /** One call the registrar got. */
 export interface RegistrarCall {
+  /** Which method was called. */
   readonly op: 'register' | 'deregister';
   /** The instance it was asked to (de)register, as the kernel built it. */
   readonly instance: ServiceInstance;
@@ -30,7 +31,8 @@ export interface RecordingRegistrarOptions {
  * A `ServiceRegistrar` double that records each call with its instance and time, keeps what is
  * registered now, and can be told to be slow, fail or hang. Made by `recordingRegistrar()`.
  */
-export class RecordingRegistrar implements ServiceRegistrar, Connectable {
+export class RecordingRegistrar implements ServiceRegistrar {
+  /** Its name in the kernel's logs, errors and events, and on the timeline (`options.name`, default `'registrar'`). */
   readonly name: string;
   /** Every call, in order. */
   readonly calls: RegistrarCall[] = [];

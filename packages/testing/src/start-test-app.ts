@@ -24,7 +24,9 @@ export interface StartTestAppOptions {
 
 /** A running app under test. */
 export interface TestApp {
+  /** The container `startTestApp` was given, with the test doubles it bound. */
   readonly container: Container;
+  /** The container's kernel, `running` when `startTestApp` resolves. */
   readonly kernel: LifecycleKernel;
   /** The running instance: id, name, version, metadata and the endpoints it registered. */
   readonly app: AppInfo;

@@ -27,15 +27,19 @@ import type { TimedEvent } from './timed-event.js';
 
 /** A server for `virtualKernel`, with the name and timeouts `@Server()` would give it. */
 export interface VirtualServer {
+  /** The server (a `fakeServer`, or a real one). */
   readonly server: TransportServer;
   /** Default: the server's `name`, else its class name. */
   readonly name?: string;
+  /** Its own start deadline in virtual ms, as `@Server({ startTimeout })`. Default: the options' `startTimeout`. */
   readonly startTimeout?: number;
+  /** Its own stop deadline in virtual ms, as `@Server({ stopTimeout })`. Default: the options' `stopTimeout`. */
   readonly stopTimeout?: number;
 }
 
 /** A registrar for `virtualKernel`, with its name. */
 export interface VirtualRegistrar {
+  /** The registrar (a `recordingRegistrar`, or a real one). */
   readonly registrar: ServiceRegistrar;
   /** Default: the registrar's `name`, else its class name. */
   readonly name?: string;
@@ -45,7 +49,9 @@ export interface VirtualRegistrar {
 export interface VirtualKernelParts {
   /** Default `{ name: 'test' }`; every other option has its usual default. */
   readonly options?: KratosOptions;
+  /** The servers to run, as they are or with a name and timeouts. Default none. */
   readonly servers?: readonly (TransportServer | VirtualServer)[];
+  /** The registrars to register with, as they are or with a name. Default none. */
   readonly registrars?: readonly (ServiceRegistrar | VirtualRegistrar)[];
   /** Hooks in the order they run within their phase, after the options' hooks (`fakeHook`, or your own). */
   readonly hooks?: readonly NamedHook[];
@@ -61,6 +67,7 @@ export interface VirtualKernelParts {
  * inject it wait in virtual time too.
  */
 export interface VirtualKernelOfContainer {
+  /** The app's container, with `kratosModule` (or `createKratosModule(...)`) loaded and the kernel not yet resolved. */
   readonly container: Container;
   /** Virtual ms after which `run()` gives up waiting (`KRATOS_TESTING_STALLED`). Default 24 h. */
   readonly horizon?: number;
@@ -70,10 +77,21 @@ export interface VirtualKernelOfContainer {
 export type VirtualKernelSpec = VirtualKernelParts | VirtualKernelOfContainer;
 
 /** How a virtual run ended. */
-export type RunResult = { readonly ok: true } | { readonly ok: false; readonly error: KratosError };
+export type RunResult =
+  | {
+      /** `run()` resolved: a clean stop. */
+      readonly ok: true;
+    }
+  | {
+      /** `run()` rejected. */
+      readonly ok: false;
+      /** What it rejected with. */
+      readonly error: KratosError;
+    };
 
 /** A `LifecycleKernel` on virtual time, with everything a test needs to drive and observe it. */
 export interface VirtualKernel {
+  /** The kernel under test; `vk.run()` calls its `run()`. */
   readonly kernel: LifecycleKernel;
   /** The virtual clock: the kernel's timeouts and the connected doubles run on it. */
   readonly scheduler: TestScheduler;

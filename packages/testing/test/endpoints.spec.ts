@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { checkEndpoints } from '../src/check-endpoints.js';
+import { checkEndpoints, isLoopbackHost } from '../src/check-endpoints.js';
 import { ephemeralPortRange } from '../src/ephemeral-ports.js';
-import { isLoopbackHost, TestingErrorCode } from '../src/index.js';
+import { TestingErrorCode } from '../src/index.js';
 
 const linux = { low: 32768, high: 60999, source: 'test' };
 

@@ -33,26 +33,55 @@ export interface KratosOptions {
    * installs no listener, so Node's own behaviour applies (print the error, exit with code 1 at once).
    */
   readonly uncaughtErrors?: 'stop' | 'ignore';
+  /**
+   * Run one at a time before any server starts, each under `hookTimeout`, before the hooks of
+   * decorated classes (`@BeforeStart()`). The first failure ends the start: nothing starts and
+   * `run()` rejects with `KRATOS_HOOK_FAILED` or `KRATOS_HOOK_TIMEOUT`.
+   */
   readonly beforeStart?: readonly LifecycleHook[];
+  /**
+   * Run one at a time once every server serves and the instance is registered, before the state
+   * turns `running`. A failure deregisters the instance, stops every server and rejects `run()`.
+   */
   readonly afterStart?: readonly LifecycleHook[];
+  /**
+   * Run one at a time first thing in a stop, after `stopping` is published and before
+   * deregistration; every one runs even if an earlier one failed, and every error is kept.
+   */
   readonly beforeStop?: readonly LifecycleHook[];
+  /**
+   * Run one at a time once every server stopped, each with a signal that is not already aborted;
+   * every one runs even if an earlier one failed.
+   */
   readonly afterStop?: readonly LifecycleHook[];
 }
 
-/** The defaults of every option that has one. */
-export const DEFAULT_OPTIONS = Object.freeze({
+/**
+ * The defaults of every `KratosOptions` option that has one (the others: `id` is a random UUID,
+ * `name`, `metadata` and `endpoints` are empty, and there are no hooks). Durations in milliseconds.
+ */
+export const KRATOS_DEFAULTS = Object.freeze({
+  /** The service version registered when none is given. */
   version: '',
+  /** The signals that stop the app gracefully: what Kubernetes, Docker and Ctrl+C send. */
   signals: Object.freeze(['SIGTERM', 'SIGINT', 'SIGQUIT'] as NodeJS.Signals[]),
+  /** Each server's start deadline. */
   startTimeout: 15_000,
+  /** Each server's graceful stop deadline; its stop signal aborts then. */
   stopTimeout: 10_000,
+  /** Each registrar's register and deregister deadline. */
   registrarTimeout: 10_000,
+  /** Each hook's deadline. */
   hookTimeout: 15_000,
+  /** No wait between deregistration and stopping the servers; set it to how long callers take to notice. */
   drainDelay: 0,
+  /** A second signal while stopping exits the process at once. */
   forceExitOnSecondSignal: true,
+  /** An uncaught error stops the app gracefully and `run()` rejects with `KRATOS_UNCAUGHT_ERROR`. */
   uncaughtErrors: 'stop' as const,
 });
 
-/** The options without a default. With the keys of `DEFAULT_OPTIONS`, they are every option. */
+/** The options without a default. With the keys of `KRATOS_DEFAULTS`, they are every option. */
 const OPTIONS_WITHOUT_DEFAULT = Object.freeze([
   'id',
   'name',
@@ -62,16 +91,16 @@ const OPTIONS_WITHOUT_DEFAULT = Object.freeze([
 ] as const);
 
 /**
- * @internal Every option key, derived from `DEFAULT_OPTIONS` and the options without a default:
+ * @internal Every option key, derived from `KRATOS_DEFAULTS` and the options without a default:
  * the one list unknown keys are checked against.
  */
 export const OPTION_KEYS: ReadonlySet<string> = new Set<string>([
-  ...Object.keys(DEFAULT_OPTIONS),
+  ...Object.keys(KRATOS_DEFAULTS),
   ...OPTIONS_WITHOUT_DEFAULT,
 ]);
 
 // Fails to compile unless the two lists above hold exactly the keys of KratosOptions.
-type ListedKey = keyof typeof DEFAULT_OPTIONS | (typeof OPTIONS_WITHOUT_DEFAULT)[number];
+type ListedKey = keyof typeof KRATOS_DEFAULTS | (typeof OPTIONS_WITHOUT_DEFAULT)[number];
 type Same<A, B> = [Exclude<A, B>, Exclude<B, A>] extends [never, never] ? true : false;
 type Assert<T extends true> = T;
 type _EveryOptionListed = Assert<Same<ListedKey, keyof KratosOptions>>;

@@ -4,20 +4,78 @@ import type { LifecycleState } from './lifecycle-state.js';
 /** How a step ended. `abandoned`: it ignored its aborted signal for a whole grace period. */
 export type StepStatus = 'ok' | 'failed' | 'timeout' | 'aborted' | 'abandoned';
 
-interface StepEvent {
+/** The outcome every step event of `LifecycleEvent` carries (hooks, server starts and stops, registrations). */
+export interface StepEvent {
+  /** How the step ended. */
   readonly status: StepStatus;
+  /** How long the step took, in milliseconds on the kernel's scheduler. */
   readonly durationMs: number;
+  /**
+   * The coded `KratosError` the step's failure became (`KRATOS_HOOK_TIMEOUT`…, with what the step
+   * threw as its `cause`); absent when the step did not fail.
+   */
   readonly error?: unknown;
 }
 
-/** Everything the kernel does, as it happens, on `LifecycleKernel.events$`. */
+/**
+ * Everything the kernel does, as it happens, on `LifecycleKernel.events$`: one object per event,
+ * told apart by `type`. Step events (hooks, server starts and stops, registrations) also carry the
+ * fields of `StepEvent`.
+ */
 export type LifecycleEvent =
-  | { readonly type: 'state'; readonly state: LifecycleState }
-  | { readonly type: 'signal'; readonly signal: NodeJS.Signals }
-  | { readonly type: 'stop-requested'; readonly reason: string }
-  | ({ readonly type: 'hook'; readonly phase: HookPhase; readonly hook: string } & StepEvent)
-  | ({ readonly type: 'server-start'; readonly server: string } & StepEvent)
-  | ({ readonly type: 'server-stop'; readonly server: string } & StepEvent)
-  | ({ readonly type: 'register'; readonly registrar: string } & StepEvent)
-  | ({ readonly type: 'deregister'; readonly registrar: string } & StepEvent)
-  | { readonly type: 'drain'; readonly durationMs: number };
+  | {
+      /** The kernel's state changed. */
+      readonly type: 'state';
+      /** The state entered. */
+      readonly state: LifecycleState;
+    }
+  | {
+      /** One of the signals in `KratosOptions.signals` arrived. */
+      readonly type: 'signal';
+      /** Its name, such as `SIGTERM`. */
+      readonly signal: NodeJS.Signals;
+    }
+  | {
+      /** A stop was asked for: `stop()`, a signal, an uncaught error, or a failed start. */
+      readonly type: 'stop-requested';
+      /** Why, as logged: the reason given to `stop(reason)` (default `stop() called`), `signal SIGTERM`… */
+      readonly reason: string;
+    }
+  | ({
+      /** A hook settled, failed, timed out or was abandoned. */
+      readonly type: 'hook';
+      /** The phase it ran in. */
+      readonly phase: HookPhase;
+      /** Its name as errors and logs use it (`beforeStart[0] warmUp`, `Lifecycle.flush`). */
+      readonly hook: string;
+    } & StepEvent)
+  | ({
+      /** A server's `start()` settled (or timed out, was aborted or abandoned). */
+      readonly type: 'server-start';
+      /** The server's name. */
+      readonly server: string;
+    } & StepEvent)
+  | ({
+      /** A server's `stop()` settled (or timed out or was abandoned). */
+      readonly type: 'server-stop';
+      /** The server's name. */
+      readonly server: string;
+    } & StepEvent)
+  | ({
+      /** A registrar's `register()` settled. */
+      readonly type: 'register';
+      /** The registrar's name. */
+      readonly registrar: string;
+    } & StepEvent)
+  | ({
+      /** A registrar's `deregister()` settled. */
+      readonly type: 'deregister';
+      /** The registrar's name. */
+      readonly registrar: string;
+    } & StepEvent)
+  | {
+      /** The drain delay (`drainDelay`) is over; the servers are told to stop next. */
+      readonly type: 'drain';
+      /** How long it lasted, in milliseconds. */
+      readonly durationMs: number;
+    };

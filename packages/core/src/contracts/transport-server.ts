@@ -8,9 +8,11 @@ import type { Logger } from './logger.js';
  * answer readiness probes (`/readyz`, gRPC health) from the lifecycle state without user wiring.
  */
 export interface KernelView {
+  /** The application's `AppInfo` (the same object bound to `APP_INFO`). */
   readonly app: AppInfo;
   /** The current state on subscribe, then every change; completes after `stopped`/`failed`. */
   readonly state$: Observable<LifecycleState>;
+  /** The state at this instant (`idle` before `run()`). */
   readonly state: LifecycleState;
   /** The application's logger, for what a server has to report outside start and stop. */
   readonly logger: Logger;

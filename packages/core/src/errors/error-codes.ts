@@ -4,18 +4,35 @@ export const KratosErrorCode = {
   InvalidOptions: 'KRATOS_INVALID_OPTIONS',
   /** `run()` was called a second time on the same kernel. */
   AlreadyRun: 'KRATOS_ALREADY_RUN',
+  /** A hook threw or rejected; `cause` holds what it threw. A beforeStart failure means nothing started. */
   HookFailed: 'KRATOS_HOOK_FAILED',
+  /** A hook did not settle within `hookTimeout`, or ignored its aborted signal during a stop. */
   HookTimeout: 'KRATOS_HOOK_TIMEOUT',
+  /**
+   * A server's `start()` threw or rejected: the message names the server, `cause` holds its error
+   * (a transport's own coded error such as `KRATOS_HTTP_ADDRESS_IN_USE`). Nothing was registered.
+   */
   StartFailed: 'KRATOS_START_FAILED',
+  /** A server's `start()` did not settle within its `startTimeout`; every started server was stopped. */
   StartTimeout: 'KRATOS_START_TIMEOUT',
   /** A start kept going for a whole grace period after its signal aborted. */
   StartAbandoned: 'KRATOS_START_ABANDONED',
+  /** A server started but its `endpoint()` threw, rejected or returned something that is not a URL. */
   EndpointFailed: 'KRATOS_ENDPOINT_FAILED',
+  /** A registrar's `register()` threw or rejected; the instance was deregistered where it had registered. */
   RegisterFailed: 'KRATOS_REGISTER_FAILED',
+  /** A registrar's `register()` did not settle within `registrarTimeout` (or ignored its aborted signal). */
   RegisterTimeout: 'KRATOS_REGISTER_TIMEOUT',
+  /** A registrar's `deregister()` threw or rejected; the servers were stopped anyway. */
   DeregisterFailed: 'KRATOS_DEREGISTER_FAILED',
+  /** A registrar's `deregister()` did not settle within `registrarTimeout`; the servers were stopped anyway. */
   DeregisterTimeout: 'KRATOS_DEREGISTER_TIMEOUT',
+  /** A server's `stop()` threw or rejected before its `stopTimeout`; `cause` holds its error. */
   StopFailed: 'KRATOS_STOP_FAILED',
+  /**
+   * A server's `stop()` was still running at its `stopTimeout` and then rejected, or did not settle
+   * within 1 s after its signal aborted (abandoned).
+   */
   StopTimeout: 'KRATOS_STOP_TIMEOUT',
   /**
    * An uncaught exception or unhandled rejection stopped the app (`uncaughtErrors: 'stop'`): `cause`
@@ -26,4 +43,5 @@ export const KratosErrorCode = {
   LifecycleFailed: 'KRATOS_LIFECYCLE_FAILED',
 } as const;
 
+/** One of the values of `KratosErrorCode`. */
 export type KratosErrorCode = (typeof KratosErrorCode)[keyof typeof KratosErrorCode];

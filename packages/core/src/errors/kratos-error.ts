@@ -11,10 +11,18 @@ export interface KratosErrorOptions {
  * the server, hook or registrar at fault and says how to fix it.
  */
 export class KratosError extends Error {
+  /** Always `'KratosError'`, which `isKratosError` also recognises across copies of the package. */
   override readonly name = 'KratosError';
+  /** The stable code, such as `KRATOS_START_FAILED`: match on it, not on the message. */
   readonly code: string;
+  /** Every underlying error when several steps failed (`KRATOS_LIFECYCLE_FAILED`…); else empty. */
   readonly errors: readonly unknown[];
 
+  /**
+   * @param code - The stable code, `KRATOS_` and the package's own part.
+   * @param message - What went wrong, naming the part at fault and how to fix it.
+   * @param options - The underlying `cause` and/or `errors`.
+   */
   constructor(code: string, message: string, options: KratosErrorOptions = {}) {
     super(message, 'cause' in options ? { cause: options.cause } : undefined);
     this.code = code;

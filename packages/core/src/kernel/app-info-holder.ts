@@ -6,9 +6,13 @@ import type { KratosOptions } from '../contracts/kratos-options.js';
  * once every server has started.
  */
 export class AppInfoHolder implements AppInfo {
+  /** `options.id`, else a random UUID drawn by the constructor. */
   readonly id: string;
+  /** `options.name`, else `''`. */
   readonly name: string;
+  /** `options.version`, else `''`. */
   readonly version: string;
+  /** A frozen copy of `options.metadata`, else `{}`. */
   readonly metadata: Readonly<Record<string, string>>;
   #endpoints: readonly string[] = Object.freeze([]);
 
@@ -20,6 +24,7 @@ export class AppInfoHolder implements AppInfo {
     this.metadata = Object.freeze({ ...(options.metadata ?? {}) });
   }
 
+  /** Empty until the kernel publishes the registered endpoints, once every server started. */
   get endpoints(): readonly string[] {
     return this.#endpoints;
   }
@@ -29,6 +34,7 @@ export class AppInfoHolder implements AppInfo {
     this.#endpoints = Object.freeze([...endpoints]);
   }
 
+  /** A plain `AppInfo` object, so `JSON.stringify(app)` shows the endpoints too. */
   toJSON(): AppInfo {
     return {
       id: this.id,

@@ -36,17 +36,33 @@ import { stopSequence } from './stop-sequence.js';
 import { uncaughtErrorFailure, uncaughtKind } from './uncaught-error-failure.js';
 import { validateSetup, type ServerDeclaration } from './validate-setup.js';
 
-/** What a `LifecycleKernel` is built from. `kratosModule` resolves all of it from the container. */
+/**
+ * What a `LifecycleKernel` is built from. `kratosModule` resolves all of it from the container;
+ * build a kernel by hand with it only where there is no container. Every field is optional.
+ *
+ * @example
+ * const kernel = new LifecycleKernel({
+ *   options: { name: 'greeter' },
+ *   servers: [{ name: 'http', server: new HttpServer({ port: 8000, handler }) }],
+ * });
+ * await kernel.run();
+ */
 export interface KernelDependencies {
+  /** The application's options, validated when `run()` starts. Default `{}`. */
   readonly options?: KratosOptions;
   /** The object bound to `APP_INFO`; made from `options` when not given. */
   readonly app?: AppInfoHolder;
+  /** The servers to run, with their names and own timeouts. Default none. */
   readonly servers?: readonly ServerDeclaration[];
+  /** The registrars to register the instance with, with their names. Default none. */
   readonly registrars?: readonly RegistrarEntry[];
   /** Hooks found through decorators, already in order. Option hooks run before them. */
   readonly hooks?: readonly NamedHook[];
+  /** Where the kernel logs its lifecycle; handed to servers with the kernel view. Default `silentLogger`. */
   readonly logger?: Logger;
+  /** Where every timeout, the drain delay and durations run. Default RxJS' `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
+  /** Where stop signals come from while `run()` is active. Default `processSignals`. */
   readonly signalSource?: SignalSource;
   /** Ends the process at once (a second signal or uncaught error while stopping). Default `process.exit`. */
   readonly exit?: (code: number) => void;
@@ -65,6 +81,7 @@ export interface KernelDependencies {
  * await container.get(LifecycleKernel).run(); // resolves after a clean, signal-driven stop
  */
 export class LifecycleKernel implements KernelView {
+  /** The application's `AppInfo` (bound to `APP_INFO`); its `endpoints` fill in once every server started. */
   readonly app: AppInfo;
   readonly #deps: KernelDependencies;
   readonly #appHolder: AppInfoHolder;
@@ -91,6 +108,7 @@ export class LifecycleKernel implements KernelView {
     return this.#state$.asObservable();
   }
 
+  /** The state at this instant: `idle` until `run()`, then as `state$` tells. */
   get state(): LifecycleState {
     return this.#state;
   }
@@ -311,7 +329,7 @@ function setProcessExitCode(code: number): void {
 function serverEntry(declaration: ServerDeclaration, options: ResolvedOptions): ServerEntry {
   return {
     name: declaration.name,
-    server: declaration.server as ServerEntry['server'],
+    server: declaration.server,
     startTimeout: declaration.startTimeout ?? options.startTimeout,
     stopTimeout: declaration.stopTimeout ?? options.stopTimeout,
   };

@@ -4,8 +4,11 @@ import type { TransportServer } from '../contracts/transport-server.js';
 
 /** A hook with the name errors and logs use (`beforeStart[0] warmUp`, `Lifecycle.flush`). */
 export interface NamedHook {
+  /** The name errors, logs and `LifecycleEvent`s use. */
   readonly name: string;
+  /** When it runs. */
   readonly phase: HookPhase;
+  /** The hook itself. */
   readonly run: LifecycleHook;
 }
 
@@ -19,6 +22,8 @@ export interface ServerEntry {
 
 /** A registrar with the name errors and logs use. */
 export interface RegistrarEntry {
+  /** The name errors, logs and `LifecycleEvent`s use (the class name, or `@Registrar({ name })`). */
   readonly name: string;
+  /** The registrar itself. */
   readonly registrar: ServiceRegistrar;
 }

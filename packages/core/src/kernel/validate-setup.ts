@@ -1,17 +1,29 @@
 import { constants } from 'node:os';
 import { HOOK_PHASES } from '../contracts/hook-context.js';
-import { DEFAULT_OPTIONS, OPTION_KEYS, type KratosOptions } from '../contracts/kratos-options.js';
+import { KRATOS_DEFAULTS, OPTION_KEYS, type KratosOptions } from '../contracts/kratos-options.js';
 import { describeValue } from '../errors/describe.js';
 import { KratosErrorCode } from '../errors/error-codes.js';
 import { invalidOptions } from '../errors/invalid-options.js';
+import type { TransportServer } from '../contracts/transport-server.js';
 import type { KratosError } from '../errors/kratos-error.js';
 import type { RegistrarEntry } from './named-step.js';
 
-/** A server as declared, before defaults: its own timeouts may be unset. */
+/**
+ * A server as declared to the kernel, before defaults: its own timeouts may be unset, in which case
+ * the app's `startTimeout` and `stopTimeout` apply. `kratosModule` builds these from `@Server()`
+ * classes and `SERVER` bindings; `KernelDependencies.servers` takes them directly.
+ */
 export interface ServerDeclaration {
+  /** The name errors and logs use; unique among the app's servers. */
   readonly name: string;
-  readonly server: unknown;
+  /**
+   * The server. It is still checked at run time (a JavaScript caller may pass anything), so a value
+   * without `start` and `stop` fails the start with `KRATOS_INVALID_OPTIONS`.
+   */
+  readonly server: TransportServer;
+  /** How long this server may take to start, in ms. Default: the app's `startTimeout`. */
   readonly startTimeout?: number | undefined;
+  /** How long this server may take to stop before its signal aborts, in ms. Default: the app's `stopTimeout`. */
   readonly stopTimeout?: number | undefined;
 }
 
@@ -84,7 +96,7 @@ export function validateSetup(
   for (const declaration of servers) {
     const { name, server } = declaration;
     names.set(name, (names.get(name) ?? 0) + 1);
-    const methods = server as { start?: unknown; stop?: unknown } | null | undefined;
+    const methods = server as Partial<Record<'start' | 'stop', unknown>> | null | undefined;
     for (const method of SERVER_METHODS) {
       if (typeof methods?.[method] !== 'function') {
         problems.push(
@@ -134,7 +146,7 @@ function checkSignals(problems: string[], signals: unknown): void {
   if (signals === undefined) return;
   if (!Array.isArray(signals)) {
     problems.push(
-      `signals must be an array such as ${JSON.stringify(DEFAULT_OPTIONS.signals)}, or [] to listen to none`,
+      `signals must be an array such as ${JSON.stringify(KRATOS_DEFAULTS.signals)}, or [] to listen to none`,
     );
     return;
   }

@@ -26,6 +26,7 @@ export const kratosModule: ContainerModule = new ContainerModule((load) => {
 export interface KratosModuleConfig extends KratosOptions {
   /** Server classes; `@Server()` options are read from them when present. */
   readonly servers?: readonly Newable[];
+  /** Registrar classes (each a `ServiceRegistrar`); `@Registrar()` options are read from them when present. */
   readonly registrars?: readonly Newable[];
   /** Classes with hook methods (`@BeforeStart()` …). */
   readonly hooks?: readonly Newable[];

@@ -8,6 +8,7 @@ import type { ServiceDiscovery, ServiceInstance, ServiceRegistrar } from '../con
 export class InMemoryRegistry implements ServiceRegistrar, ServiceDiscovery {
   readonly #services = new Map<string, BehaviorSubject<ReadonlyMap<string, ServiceInstance>>>();
 
+  /** Stores a frozen copy of `instance` under its name and id; watchers of the name hear it at once. */
   async register(instance: ServiceInstance, signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
     const subject = this.#subject(instance.name);
@@ -16,6 +17,7 @@ export class InMemoryRegistry implements ServiceRegistrar, ServiceDiscovery {
     subject.next(next);
   }
 
+  /** Removes the instance with `instance`'s name and id, if stored; watchers of the name hear it at once. */
   async deregister(instance: ServiceInstance, signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
     const subject = this.#subject(instance.name);

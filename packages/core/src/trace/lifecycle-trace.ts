@@ -7,25 +7,37 @@ import { describeError } from '../errors/describe.js';
 
 /** One Chrome trace event: a complete span (`ph: 'X'`) or a track name (`ph: 'M'`). Times in µs. */
 export interface TraceEvent {
+  /** The span (`running`, `beforeStop flush`, `start http`, `drain`…), or `thread_name` for a track name. */
   readonly name: string;
+  /** The category: `state`, `hook`, `server`, `registrar`, `drain`, or `__metadata` for a track name. */
   readonly cat: string;
+  /** `'X'`: a complete span with `ts` and `dur`; `'M'`: metadata naming the track `tid`. */
   readonly ph: 'X' | 'M';
+  /** When the span began, in µs on the trace's clock. */
   readonly ts: number;
+  /** How long the span lasted, in µs; absent on track names. */
   readonly dur?: number;
+  /** The process id shown in the viewer (`LifecycleTraceOptions.pid`). */
   readonly pid: number;
+  /** The track: lifecycle, hooks, registration, drain, then one per server. */
   readonly tid: number;
+  /** A step's `status` (and `error`, described, when it failed); a track name's `name`. */
   readonly args: Readonly<Record<string, unknown>>;
 }
 
 /** The JSON that Perfetto (ui.perfetto.dev) and chrome://tracing open. */
 export interface TraceDocument {
+  /** One track-name event per track, then the spans in the order they ended. */
   readonly traceEvents: readonly TraceEvent[];
+  /** Tells the viewer to show milliseconds. */
   readonly displayTimeUnit: 'ms';
 }
 
 /** What `lifecycleTrace` follows: a `LifecycleKernel`, or anything with its two streams. */
 export interface TracedKernel {
+  /** The kernel's state changes, each closing the span of the previous state. */
   readonly state$: Observable<LifecycleState>;
+  /** The kernel's step events, each recorded as a span ending when it arrives. */
   readonly events$: Observable<LifecycleEvent>;
 }
 

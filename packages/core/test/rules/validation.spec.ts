@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { fakeServer, virtualKernel } from '@kratos-ts/testing';
-import { LifecycleKernel, type KratosOptions } from '../../src/index.js';
+import { LifecycleKernel, type KratosOptions, type TransportServer } from '../../src/index.js';
 
 describe('validation', () => {
   it('reports every problem at once in one KRATOS_INVALID_OPTIONS error, before anything starts', async () => {
@@ -19,7 +19,12 @@ describe('validation', () => {
         signals: ['SIGTERM', 'SIGBOGUS' as NodeJS.Signals, 'SIGKILL'],
         stopTimout: 5,
       } as KratosOptions,
-      servers: [server('api'), server('api'), { name: 'half', server: { start: () => undefined } }],
+      servers: [
+        server('api'),
+        server('api'),
+        // What a JavaScript caller may pass: the run-time check must still catch it.
+        { name: 'half', server: { start: () => undefined } as unknown as TransportServer },
+      ],
       registrars: [
         { name: 'etcd', registrar: { register: async () => undefined, deregister: async () => undefined } },
       ],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { bracketHost, hostPort } from '../../src/index.js';
+import { bracketHost, hostPort } from '../../src/endpoints/host-port.js';
 
 describe('hostPort', () => {
   it('brackets IPv6 literals only, once', () => {

@@ -44,10 +44,16 @@ export interface ResolvedDiscoveryResolverOptions {
   readonly scheduler: SchedulerLike | undefined;
 }
 
-/** The defaults of every option of `registerDiscoveryResolver` that has one. */
+/**
+ * The defaults of every `DiscoveryResolverOptions` option that has one (the others: no filters,
+ * a silent logger, RxJS' async scheduler).
+ */
 export const DISCOVERY_RESOLVER_DEFAULTS = Object.freeze({
+  /** Channels of `discovery:///<service>` targets use the resolver. */
   scheme: 'discovery',
+  /** The instances' `grpc://` endpoints are dialled, not their `grpcs://` ones. */
   secure: false,
+  /** Milliseconds an empty instance list lasts before calls fail: `DISCOVERY_DEFAULTS.emptyGrace`. */
   emptyGrace: DISCOVERY_DEFAULTS.emptyGrace,
 });
 

@@ -63,5 +63,8 @@ export const HTTP_CLIENT_DEFAULTS = Object.freeze({
   /** Milliseconds one `request()` may take in all, including waiting for the first instances. */
   timeout: 10_000,
   /** Retries after the first attempt. */
-  retry: Object.freeze({ max: 2 }),
+  retry: Object.freeze({
+    /** At most 2 retries, so at most 3 attempts per request. */
+    max: 2,
+  }),
 });

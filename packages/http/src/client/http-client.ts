@@ -17,9 +17,14 @@ export interface HttpRequestOptions {
 
 /** A complete response: the body is read in full before `request()` resolves. */
 export interface HttpResponse {
+  /**
+   * The answer's status. Any status resolves `request()`: a 4xx or 5xx is an answer, not an error
+   * (a 503 to a request that may be retried comes back once the retries are spent).
+   */
   readonly statusCode: number;
   /** Lower-case names; a repeated header (e.g. `set-cookie`) is an array. */
   readonly headers: Record<string, string | string[] | undefined>;
+  /** The whole body (`res.body.toString()` for text); empty when there was none. */
   readonly body: Buffer;
   /** The endpoint that answered, e.g. `http://127.0.0.1:8000`. */
   readonly node: string;

@@ -1,5 +1,5 @@
 import { Observable, of, type Observable as ObservableType } from 'rxjs';
-import type { KeptLease } from '../../src/index.js';
+import type { KeptLease } from '../../src/kept-lease.js';
 
 /** A `KeptLease` whose loss is `lost$`, recording revocations and releases. */
 export class FakeLease implements KeptLease {

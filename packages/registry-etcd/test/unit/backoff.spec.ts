@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { defer, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { backoffDelay, retryWithBackoff, type RetryNotice } from '../../src/index.js';
+import { backoffDelay, retryWithBackoff, type RetryNotice } from '../../src/backoff.js';
 
 const exact = { initial: 200, max: 1_000, jitter: 0 };
 const newScheduler = (): TestScheduler =>

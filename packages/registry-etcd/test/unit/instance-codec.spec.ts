@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { decodeInstance, encodeInstance, serviceKey, servicePrefix } from '../../src/index.js';
+import { decodeInstance, encodeInstance } from '../../src/instance-codec.js';
+import { serviceKey, servicePrefix } from '../../src/service-key.js';
 
 const instance = {
   id: 'a1',

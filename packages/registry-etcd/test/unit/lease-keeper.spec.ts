@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { Subject, throwError } from 'rxjs';
 import { recordingLogger } from '@kratos-ts/testing';
 import { LeaseKeeper } from '../../src/lease-keeper.js';
-import type { KeptLease, LeaseGrantor } from '../../src/index.js';
+import type { KeptLease, LeaseGrantor } from '../../src/kept-lease.js';
 import { FakeLease, scriptedGrantor } from '../support/fake-lease.js';
 
 const key = '/microservices/greeter/1';
