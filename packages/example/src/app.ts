@@ -28,7 +28,7 @@ export interface ExampleApp {
  * Builds the greeter: an HTTP server (Express router) and, unless disabled, a gRPC server, both
  * answering from the same `Greeter`; registered in etcd when `etcdEndpoints` is set, else in memory.
  * gRPC and etcd are imported only when used, so an HTTP-only start pays for neither (the bundle
- * keeps `./grpc-greeter.js` external for that reason).
+ * holds them, but runs their modules only when these imports do).
  */
 export async function createExampleApp(
   config: ExampleConfig,

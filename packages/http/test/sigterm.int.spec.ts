@@ -1,8 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { fileURLToPath } from 'node:url';
-import { sigtermUnderLoad } from './support/sigterm-under-load.js';
+// The driver the bench's SIGTERM scenario runs too (one driver, one app: ./fixtures/sigterm-server.mjs).
+import { SIGTERM_FIXTURE as fixture, sigtermUnderLoad } from '../../bench/src/sigterm-under-load.js';
 
-const fixture = fileURLToPath(new URL('./fixtures/sigterm-server.mjs', import.meta.url));
 const drainDelay = 300;
 const handlerMs = 50;
 /** Process exit, the kernel's stop phases and a loaded test machine; far below stopTimeout (5 s). */
