@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { status } from '@grpc/grpc-js';
 import { fileURLToPath } from 'node:url';
-import { ChildApp } from './support/child-app.js';
+import { ChildApp } from '../../http/test/support/child-app.js';
 import { bidi, failingClient, serverStream, unary, type FailingClient } from './support/failing.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/handler-crash-server.mjs', import.meta.url));
