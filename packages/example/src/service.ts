@@ -1,22 +1,60 @@
 import 'reflect-metadata';
 import { pino } from 'pino';
-import { LifecycleKernel } from '@kratos-ts/core';
+import { LifecycleKernel, lifecycleTrace, SERVER, type Logger, type TransportServer } from '@kratos-ts/core';
 import { createExampleApp } from './app.js';
 import { readConfig } from './config.js';
+import { logFormat, showStartupTable } from './output-mode.js';
 
 // The example greeter: `npm start` at the repository root. Ctrl+C (or SIGTERM) drains and exits 0.
 // No top-level await: the bundle `dist/main.js` runs is CommonJS (see scripts/bundle.mjs).
+//
+// LOG_FORMAT: `json` or `pretty`; unset, pretty in a terminal and JSON elsewhere (CI, containers,
+// pipes). In a terminal with LOG_FORMAT unset, a startup table is printed at `running`.
+// KRATOS_TRACE=path.json: the lifecycle as a Chrome trace (Perfetto), written once stopped.
+// What only a terminal uses (the pretty printer, the table) is imported lazily: the JSON path
+// never runs it.
 async function main(): Promise<void> {
-  const logger = pino({ name: 'greeter', level: process.env.LOG_LEVEL ?? 'info' });
+  const env = process.env;
+  const tty = process.stdout.isTTY === true;
+  const logger = await createLogger(env, tty);
   const app = await createExampleApp(readConfig(), logger);
+  const kernel = app.container.get(LifecycleKernel);
+  const tracePath = env.KRATOS_TRACE || undefined;
+  const trace = tracePath === undefined ? undefined : lifecycleTrace(kernel);
+  if (showStartupTable(env, tty)) {
+    const { printStartupTable } = await import('./startup-table.js');
+    printStartupTable(kernel.events$, () => app.container.getAll<TransportServer>(SERVER), process.stdout);
+  }
   try {
-    await app.container.get(LifecycleKernel).run();
+    await kernel.run();
   } catch (error) {
     logger.error({ err: error }, 'the greeter failed');
     process.exitCode = 1;
   } finally {
+    if (trace !== undefined && tracePath !== undefined) {
+      trace.stop();
+      try {
+        await trace.write(tracePath);
+        logger.info({ trace: tracePath }, `lifecycle trace written to ${tracePath}`);
+      } catch (error) {
+        logger.error({ err: error }, `could not write the lifecycle trace to ${tracePath}`);
+      }
+    }
     await app.close();
   }
+}
+
+async function createLogger(env: NodeJS.ProcessEnv, tty: boolean): Promise<Logger> {
+  const options = { name: 'greeter', level: env.LOG_LEVEL ?? 'info' };
+  // Typed as core's Logger: pino's own type (an index signature of log functions) looks thenable.
+  let logger: Logger;
+  if (logFormat(env, tty) === 'json') logger = pino(options);
+  else {
+    const { prettyStream } = await import('./pretty-log.js');
+    // Colours only on a terminal that has them (hasColors() reads NO_COLOR, FORCE_COLOR and TERM).
+    logger = pino(options, prettyStream(process.stdout, tty && process.stdout.hasColors()));
+  }
+  return logger;
 }
 
 main().catch((error: unknown) => {
