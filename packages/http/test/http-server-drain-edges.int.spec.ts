@@ -4,12 +4,12 @@ import type { IncomingMessage } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
-import { generate } from 'selfsigned';
 import { fakeKernelView, recordingLogger } from '@kratos-ts/testing';
 import type { HttpUpgradeHandler } from '../src/index.js';
 import { deferred } from './support/deferred.js';
 import { get, RawHttpClient, tcpConnect } from './support/http-client.js';
 import { never, serve, stopEvery } from './support/serve.js';
+import { loopbackCertificate } from './support/loopback-certificate.js';
 
 /** A TCP (or TLS) client that records every byte it receives and when the server closes it. */
 class RawSocket {
@@ -141,14 +141,7 @@ describe('HttpServer stop: connections without a complete request head', () => {
     let key = '';
     let cert = '';
     beforeAll(async () => {
-      const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
-        keyType: 'ec',
-        curve: 'P-256',
-        algorithm: 'sha256',
-        extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
-      });
-      key = pems.private;
-      cert = pems.cert;
+      ({ key, cert } = await loopbackCertificate());
     });
 
     it('a stalled handshake and a secured but silent connection are closed after the grace; an in-flight request is not', async () => {

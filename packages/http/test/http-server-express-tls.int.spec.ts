@@ -3,10 +3,10 @@ import { Agent } from 'node:https';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import express from 'express';
-import { generate } from 'selfsigned';
 import { deferred } from './support/deferred.js';
 import { get } from './support/http-client.js';
 import { never, serve, stopEvery } from './support/serve.js';
+import { loopbackCertificate } from './support/loopback-certificate.js';
 
 describe('HttpServer with an Express 5 app', () => {
   afterEach(stopEvery);
@@ -39,14 +39,7 @@ describe('HttpServer with TLS (self-signed certificate)', () => {
   let key = '';
   let cert = '';
   beforeAll(async () => {
-    const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
-      keyType: 'ec',
-      curve: 'P-256',
-      algorithm: 'sha256',
-      extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
-    });
-    key = pems.private;
-    cert = pems.cert;
+    ({ key, cert } = await loopbackCertificate());
   });
   afterEach(stopEvery);
 

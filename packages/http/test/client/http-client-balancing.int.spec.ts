@@ -3,9 +3,9 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { InMemoryRegistry } from '@kratos-ts/core';
 import { random, version, wrr } from '@kratos-ts/discovery';
-import { generate } from 'selfsigned';
 import { createHttpClient, type HttpClient } from '../../src/index.js';
 import { closeEvery, instanceOf, startNode } from './support/test-nodes.js';
+import { loopbackCertificate } from '../support/loopback-certificate.js';
 
 const clients: HttpClient[] = [];
 function track(client: HttpClient): HttpClient {
@@ -117,14 +117,7 @@ describe('HTTP client over TLS', () => {
   let key = '';
   let cert = '';
   beforeAll(async () => {
-    const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
-      keyType: 'ec',
-      curve: 'P-256',
-      algorithm: 'sha256',
-      extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
-    });
-    key = pems.private;
-    cert = pems.cert;
+    ({ key, cert } = await loopbackCertificate());
   });
 
   it('secure: true calls the https:// endpoints, trusting the CA given in tls', async () => {
