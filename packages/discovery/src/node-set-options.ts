@@ -1,3 +1,4 @@
+import { filterProblems } from './filters.js';
 import { describeValue, hasMethods, invalidOptions } from '@kratos-ts/core';
 import { DiscoveryErrorCode } from './discovery-error-codes.js';
 
@@ -61,21 +62,7 @@ function checkOptions(problems: string[], raw: Record<string, unknown>): void {
     });
   }
 
-  if (filters !== undefined) {
-    if (!Array.isArray(filters)) {
-      problems.push(
-        `filters must be an array of functions (nodes) => nodes, e.g. [version('2.0.0')], got ${describeValue(filters)}`,
-      );
-    } else {
-      (filters as unknown[]).forEach((filter, i) => {
-        if (typeof filter !== 'function') {
-          problems.push(
-            `filters[${i}] is not a function (got ${describeValue(filter)}): a filter is (nodes) => nodes`,
-          );
-        }
-      });
-    }
-  }
+  problems.push(...filterProblems(filters));
 
   if (
     emptyGrace !== undefined &&

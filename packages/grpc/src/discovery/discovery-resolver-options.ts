@@ -1,5 +1,5 @@
 import { describeValue, hasMethods, invalidOptions, type Logger, silentLogger } from '@kratos-ts/core';
-import { DISCOVERY_DEFAULTS, type NodeFilter } from '@kratos-ts/discovery';
+import { DISCOVERY_DEFAULTS, filterProblems, type NodeFilter } from '@kratos-ts/discovery';
 import type { SchedulerLike } from 'rxjs';
 import { GrpcDiscoveryErrorCode } from './grpc-discovery-error-codes.js';
 
@@ -113,19 +113,7 @@ export function resolveDiscoveryResolverOptions(
   }
 
   const filters = raw.filters ?? [];
-  if (!Array.isArray(filters)) {
-    problems.push(
-      `filters must be an array of functions (nodes) => nodes, e.g. [version('2.0.0')], got ${describeValue(filters)}`,
-    );
-  } else {
-    (filters as unknown[]).forEach((filter, i) => {
-      if (typeof filter !== 'function') {
-        problems.push(
-          `filters[${i}] is not a function (got ${describeValue(filter)}): a filter is (nodes) => nodes`,
-        );
-      }
-    });
-  }
+  problems.push(...filterProblems(filters));
 
   const emptyGrace = raw.emptyGrace ?? DISCOVERY_RESOLVER_DEFAULTS.emptyGrace;
   if (typeof emptyGrace !== 'number' || !Number.isFinite(emptyGrace) || emptyGrace < 0) {
