@@ -46,6 +46,7 @@ export { InMemoryRegistry } from './registry/in-memory-registry.js';
 export { endpointHost, type NetworkInterfaces } from './endpoints/endpoint-host.js';
 export { hostPort } from './endpoints/host-port.js';
 export { silentLogger } from './logging/silent-logger.js';
+export { safeLogger } from './logging/safe-logger.js';
 export {
   lifecycleTrace,
   type LifecycleTrace,
