@@ -1,4 +1,4 @@
-import { describeError } from '@kratos-ts/core';
+import { describeError, safeLogger } from '@kratos-ts/core';
 import type { Logger, ServiceDiscovery, ServiceInstance } from '@kratos-ts/core';
 import { defer, type SchedulerLike, type Subscription } from 'rxjs';
 
@@ -124,7 +124,10 @@ class SharedWatch {
     const what = error === undefined ? 'the watch completed' : `the watch failed: ${describeError(error)}`;
     const message = `discovery "${this.#name}": ${what}; watching again in ${REWATCH_DELAY_MS} ms (the nodes known so far stay in use)`;
     const fields = { service: this.#name, ...(error === undefined ? {} : { err: error }) };
-    for (const logger of new Set([...this.#users].map((user) => user.logger))) logger.warn(fields, message);
+    for (const logger of new Set([...this.#users].map((user) => user.logger))) {
+      // A logger that throws must not stop the re-watch below.
+      safeLogger(logger).warn(fields, message);
+    }
     this.#rewatch = this.#scheduler.schedule(() => {
       if (!this.#ended) this.#subscribe();
     }, REWATCH_DELAY_MS);

@@ -1,4 +1,5 @@
 import { KratosError } from '@kratos-ts/core';
+import { defaultPortOf } from './default-ports.js';
 import { DiscoveryErrorCode } from './discovery-error-codes.js';
 
 /** `discovery:///name`: the instances of `name`, as a `ServiceDiscovery` lists them. */
@@ -9,7 +10,7 @@ export interface DiscoveryTarget {
   readonly name: string;
 }
 
-/** One fixed address: `http://host:port`, `https://host:port` or `host:port`. */
+/** One fixed address: `http://host[:port]`, `https://host[:port]` or `host:port`. */
 export interface StaticTarget {
   /** Tells a `StaticTarget` from a `DiscoveryTarget`. */
   readonly kind: 'static';
@@ -17,7 +18,7 @@ export interface StaticTarget {
   readonly scheme: 'http' | 'https' | undefined;
   /** The host, IPv6 literals in brackets (`[::1]`). */
   readonly host: string;
-  /** The port, from 1 to 65535. */
+  /** The port, from 1 to 65535: the scheme's default (80, 443) when the target names none. */
   readonly port: number;
   /** `host:port`, IPv6 literals in brackets. */
   readonly address: string;
@@ -27,7 +28,8 @@ export interface StaticTarget {
 export type Target = DiscoveryTarget | StaticTarget;
 
 const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})$/;
+// The port is optional here; only a target with a scheme may leave it out (its default port).
+const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::(\d{1,5}))?$/;
 
 /**
  * Parses a client target.
@@ -36,6 +38,7 @@ const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])
  * parseTarget('discovery:///greeter');   // { kind: 'discovery', name: 'greeter' }
  * parseTarget('http://127.0.0.1:8000');  // { kind: 'static', scheme: 'http', host: '127.0.0.1', port: 8000, address: '127.0.0.1:8000' }
  * parseTarget('localhost:9000');         // { kind: 'static', scheme: undefined, … }
+ * parseTarget('https://api.example.com'); // { kind: 'static', scheme: 'https', port: 443, … } (the default port)
  * @throws KratosError `KRATOS_DISCOVERY_INVALID_TARGET` naming the input and the accepted forms.
  */
 export function parseTarget(target: string): Target {
@@ -56,8 +59,10 @@ export function parseTarget(target: string): Target {
   }
   const rest = (schemeMatch?.[2] ?? target).replace(/\/$/, '');
   const hostPort = HOST_PORT.exec(rest);
-  const port = Number(hostPort?.[2]);
-  if (!hostPort?.[1] || !(port >= 1 && port <= 65_535)) {
+  // `http://host` is port 80 and `https://host` 443, as in any URL; a bare `host` names no port.
+  const port =
+    hostPort?.[2] === undefined && scheme !== undefined ? defaultPortOf(scheme) : Number(hostPort?.[2]);
+  if (!hostPort?.[1] || port === undefined || !(port >= 1 && port <= 65_535)) {
     throw invalidTarget(target, 'it needs a host and a port from 1 to 65535, and no path');
   }
   return {

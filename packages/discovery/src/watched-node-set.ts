@@ -1,5 +1,6 @@
 import {
   describeError,
+  safeLogger,
   type Logger,
   type ServiceDiscovery,
   type ServiceInstance,
@@ -15,7 +16,8 @@ import {
 } from 'rxjs';
 import { DISCOVERY_DEFAULTS } from './discovery-defaults.js';
 import { applyFilters, type NodeFilter } from './filters.js';
-import { nodesOf, type Node } from './node.js';
+import { readInstances, type InstanceProblem } from './instance-nodes.js';
+import type { Node } from './node.js';
 import type { NodeSet, NodeSetOptions, NodeSetState } from './node-set.js';
 import {
   closedError,
@@ -45,6 +47,8 @@ export class WatchedNodeSet implements NodeSet {
   readonly #schemes: readonly string[];
   readonly #filters: readonly NodeFilter[];
   readonly #emptyGrace: number;
+  // The logger as given, for the shared watch, which warns once per distinct logger.
+  readonly #givenLogger: Logger;
   readonly #logger: Logger;
   readonly #scheduler: SchedulerLike;
   readonly #states = new BehaviorSubject<NodeSetState>(RESOLVING);
@@ -55,6 +59,8 @@ export class WatchedNodeSet implements NodeSet {
   #graceTimer: Subscription | undefined;
   #last: ListSummary | undefined;
   #lastNodes: readonly Node[] = [];
+  // The problems of the last list, so that one that lasts from list to list is warned once.
+  #problems: ReadonlySet<string> = new Set();
 
   constructor(discovery: ServiceDiscovery, name: string, options: NodeSetOptions) {
     this.service = name;
@@ -62,7 +68,8 @@ export class WatchedNodeSet implements NodeSet {
     this.#schemes = Object.freeze([...options.schemes]);
     this.#filters = Object.freeze([...(options.filters ?? [])]);
     this.#emptyGrace = options.emptyGrace ?? DISCOVERY_DEFAULTS.emptyGrace;
-    this.#logger = options.logger ?? silentLogger;
+    this.#givenLogger = options.logger ?? silentLogger;
+    this.#logger = safeLogger(this.#givenLogger);
     this.#scheduler = options.scheduler ?? asyncScheduler;
     this.state$ = defer(() => {
       this.#start();
@@ -122,7 +129,7 @@ export class WatchedNodeSet implements NodeSet {
     this.#started = true;
     const membership = joinWatch(this.#discovery, this.service, {
       onList: (instances) => this.#onList(instances),
-      logger: this.#logger,
+      logger: this.#givenLogger,
       scheduler: this.#scheduler,
     });
     // The first list may arrive during joinWatch, and a listener of it may close this set then.
@@ -132,10 +139,11 @@ export class WatchedNodeSet implements NodeSet {
 
   #onList(instances: readonly ServiceInstance[]): void {
     if (this.#closed) return;
-    let matching: readonly Node[];
+    // A malformed instance is skipped, not the list: the registry may hold one bad record for long.
+    const { nodes: matching, problems } = readInstances(instances, this.#schemes);
+    this.#warnProblems(problems);
     let nodes: readonly Node[];
     try {
-      matching = nodesOf(instances, this.#schemes);
       nodes = Object.freeze([...applyFilters(matching, this.#filters)]);
     } catch (error) {
       // A throwing filter must not break the shared watch of the other node sets.
@@ -175,6 +183,20 @@ export class WatchedNodeSet implements NodeSet {
       this.#graceTimer = undefined;
       this.#becomeEmpty();
     }, this.#emptyGrace);
+  }
+
+  #warnProblems(problems: readonly InstanceProblem[]): void {
+    const keys = new Set<string>();
+    for (const problem of problems) {
+      if (keys.has(problem.key)) continue;
+      keys.add(problem.key);
+      if (this.#problems.has(problem.key)) continue;
+      this.#logger.warn(
+        { service: this.service, problem: problem.message },
+        `discovery "${this.service}": ${problem.message}. The rest of the list is used; fix the record the registry holds for it (this is warned once while it lasts).`,
+      );
+    }
+    this.#problems = keys;
   }
 
   #becomeEmpty(): void {

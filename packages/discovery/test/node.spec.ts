@@ -41,9 +41,19 @@ describe('nodesOf', () => {
     ]);
   });
 
-  it('leaves out endpoints that are not URLs with a host and a port', () => {
-    const a = instance('a', ['not a url', 'http://no-port', 'http://:8000', '10.0.0.1:8000', 'http://ok:1']);
-    expect(nodesOf([a], ['http']).map((n) => n.endpoint)).toEqual(['http://ok:1']);
+  it("leaves out endpoints that are not URLs with a host and a port (or their scheme's default port)", () => {
+    const a = instance('a', [
+      'not a url',
+      'grpc://no-port',
+      'http://:8000',
+      '10.0.0.1:8000',
+      'http://default-port',
+      'http://ok:1',
+    ]);
+    expect(nodesOf([a], ['http', 'grpc']).map((n) => n.endpoint)).toEqual([
+      'http://default-port:80',
+      'http://ok:1',
+    ]);
   });
 
   it('brackets IPv6 addresses', () => {

@@ -44,7 +44,7 @@ describe('p2c', () => {
     expect(selector.name).toBe('p2c');
   });
 
-  it('sends nearly every call to the faster node, given feedback', () => {
+  it('sends nearly every call to a node 10× faster than the other, given feedback', () => {
     const { selector, clock } = setup();
     const hosts: string[] = [];
     for (let i = 0; i < 1_000; i++) {
@@ -54,10 +54,11 @@ describe('p2c', () => {
       hosts.push(hostOf(picked.node));
     }
     const counts = count(hosts);
-    // b, ten times slower, only gets its probes: the first draw and one per 3 s of 10 s.
-    expect(counts.b).toBeGreaterThanOrEqual(2);
-    expect(counts.b).toBeLessThanOrEqual(6);
-    expect(counts.a).toBeGreaterThanOrEqual(994);
+    // b, ten times slower, only gets its comebacks: idle, its latency fades over 20 of a's calls
+    // (τ = 200 ms) and it wins again once it has faded below a's, after 200 ms · ln 10 ≈ 46 calls.
+    expect(counts.b).toBeGreaterThanOrEqual(10);
+    expect(counts.b).toBeLessThanOrEqual(40);
+    expect(counts.a).toBeGreaterThanOrEqual(960);
   });
 
   it('spreads calls in flight over equally fast nodes (load = latency × (in flight + 1))', () => {
@@ -80,6 +81,14 @@ describe('p2c', () => {
     callOn(selector, [heavy, light], light, 10);
     const open = Array.from({ length: 8 }, () => hostOf(selector.pick([heavy, light]).node));
     expect(count(open)).toEqual({ heavy: 6, light: 2 });
+  });
+
+  it('counts latencies within 3× of each other as equal: the queue decides, ties are drawn', () => {
+    const { selector } = setup();
+    callOn(selector, [a, b], a, 10);
+    callOn(selector, [a, b], b, 25); // 2.5× a: noise as far as p2c is concerned
+    const open = count(Array.from({ length: 10 }, () => hostOf(selector.pick([a, b]).node)));
+    expect(open).toEqual({ a: 5, b: 5 });
   });
 
   it('penalises a node whose calls fail', () => {
