@@ -70,18 +70,25 @@ export interface RetryWithBackoffOptions {
   readonly shouldRetry?: (error: unknown) => boolean;
   /** Called before every retry, e.g. to log it. */
   readonly onRetry?: (notice: RetryNotice) => void;
+  /**
+   * Whether a value from the source starts the attempt count over. Default `true`. Pass `false`
+   * when the source emits before it can fail (a read, then a watch), so that a watch failing right
+   * after each read backs off instead of looping at once.
+   */
+  readonly resetOnSuccess?: boolean;
 }
 
 /**
  * Resubscribes to the source after every error, forever, waiting `backoffDelay(attempt)` between
- * attempts; the attempt count starts over after each value the source emits (a success).
+ * attempts; the attempt count starts over after each value the source emits (a success), unless
+ * `resetOnSuccess` is `false`.
  *
  * @example
  * grantAndPut$.pipe(retryWithBackoff({ backoff: { max: 2000 }, onRetry: ({ attempt }) => log(attempt) }));
  */
 export function retryWithBackoff<T>(options: RetryWithBackoffOptions = {}): MonoTypeOperatorFunction<T> {
   return retry<T>({
-    resetOnSuccess: true,
+    resetOnSuccess: options.resetOnSuccess ?? true,
     delay: (error: unknown, attempt: number): Observable<unknown> => {
       if (options.shouldRetry && !options.shouldRetry(error)) return throwError(() => error);
       const delay = backoffDelay(attempt, options.backoff);

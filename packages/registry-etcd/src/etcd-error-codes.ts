@@ -13,6 +13,11 @@ export const EtcdErrorCode = {
   RegisterFailed: 'KRATOS_ETCD_REGISTER_FAILED',
   /** Revoking the instance's lease failed; the key disappears when the lease's TTL runs out. */
   DeregisterFailed: 'KRATOS_ETCD_DEREGISTER_FAILED',
+  /**
+   * A request is over etcd's request size limit (`--max-request-bytes`, 1.5 MiB by default), e.g.
+   * a service name of megabytes: refused before sending, or by etcd. The message names the sizes.
+   */
+  RequestTooLarge: 'KRATOS_ETCD_REQUEST_TOO_LARGE',
   /** Reading the instances of a service failed. */
   QueryFailed: 'KRATOS_ETCD_QUERY_FAILED',
   /** The call's AbortSignal aborted before etcd answered. */

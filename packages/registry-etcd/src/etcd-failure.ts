@@ -6,14 +6,18 @@ import {
   isRecoverableError,
 } from 'etcd3';
 import { EtcdErrorCode } from './etcd-error-codes.js';
+import { isRequestTooLarge } from './request-size.js';
 
 /** What was being done when etcd failed, to name it in the error. */
 export interface EtcdFailureContext {
   /** The registry's hosts, as text. */
   readonly hosts: string;
-  /** The key or prefix at stake. */
+  /** The key or prefix at stake, as `shownKey` shows it. */
   readonly key: string;
 }
+
+const TOO_LARGE_HINT =
+  "Shorten the service name, id, metadata or endpoints, or raise etcd's --max-request-bytes on every member (gRPC refuses messages above it + 512 KiB) and EtcdRegistryOptions.maxRequestBytes to match.";
 
 /** `true` for errors that mean etcd did not answer (down, unreachable, too slow). */
 export function isUnavailable(error: unknown): boolean {
@@ -27,6 +31,14 @@ export function isUnavailable(error: unknown): boolean {
 
 /** The coded error for a failed registration, naming the hosts and the key and saying how to fix it. */
 export function registerFailure(error: unknown, { hosts, key }: EtcdFailureContext): KratosError {
+  // etcd3 counts gRPC's "message larger than max" as a network error: it is etcd's size limit.
+  if (isRequestTooLarge(error)) {
+    return new KratosError(
+      EtcdErrorCode.RequestTooLarge,
+      `etcd at ${hosts} refused to register "${key}": the request is over its request size limit (${describeError(error)}). ${TOO_LARGE_HINT}`,
+      { cause: error },
+    );
+  }
   if (isUnavailable(error)) {
     return new KratosError(
       EtcdErrorCode.Unavailable,
@@ -69,6 +81,13 @@ export function deregisterFailure(
 
 /** The coded error for a failed read of a service's instances. */
 export function queryFailure(error: unknown, { hosts, key }: EtcdFailureContext): KratosError {
+  if (isRequestTooLarge(error)) {
+    return new KratosError(
+      EtcdErrorCode.RequestTooLarge,
+      `Could not read the instances under "${key}" from etcd ${hosts}: the request is over etcd's request size limit (${describeError(error)}). Use a shorter service name.`,
+      { cause: error },
+    );
+  }
   return new KratosError(
     EtcdErrorCode.QueryFailed,
     `Could not read the instances under "${key}" from etcd ${hosts} (${describeError(error)}). Check that etcd is reachable and the user may read the namespace.`,

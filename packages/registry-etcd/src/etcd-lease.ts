@@ -1,6 +1,8 @@
-import type { Etcd3 } from 'etcd3';
-import { Observable, ReplaySubject } from 'rxjs';
+import { EtcdLeaseInvalidError, type Etcd3 } from 'etcd3';
+import { defer, map, Observable, ReplaySubject, throwError, catchError } from 'rxjs';
+import { etcdKeyPresence } from './etcd-key-presence.js';
 import type { KeptLease, LeaseGrantor } from './kept-lease.js';
+import { LeaseGone } from './lease-gone.js';
 
 /** What `etcdLeaseGrantor` takes. */
 export interface EtcdLeaseOptions {
@@ -19,6 +21,8 @@ export interface EtcdLeaseOptions {
  * A `LeaseGrantor` on etcd3: each subscription grants a lease of `ttl` seconds (kept alive by
  * etcd3, which reports its loss), puts `key` = `value` on it, and emits it. Each instance gets its
  * own lease, so instances never share one lease's fate (Kratos shares one field across them).
+ * The lease's `present$` watches the key (one etcd watcher per registered instance) and
+ * `putAgain` puts it back on the same lease.
  */
 export function etcdLeaseGrantor(options: EtcdLeaseOptions): LeaseGrantor {
   const { client, key, value, ttl, requestTimeout, track } = options;
@@ -44,6 +48,16 @@ export function etcdLeaseGrantor(options: EtcdLeaseOptions): LeaseGrantor {
             subscriber.next({
               id,
               lost$: lost$.asObservable(),
+              present$: etcdKeyPresence({ client, key, requestTimeout, track }),
+              putAgain: () =>
+                defer(() => lease.put(key).value(value).options(deadline()).exec()).pipe(
+                  map((): void => undefined),
+                  catchError((error: unknown) =>
+                    throwError(() =>
+                      error instanceof EtcdLeaseInvalidError ? new LeaseGone(id, { cause: error }) : error,
+                    ),
+                  ),
+                ),
               revoke: () => lease.revoke(deadline()),
               release: () => lease.release(),
             });

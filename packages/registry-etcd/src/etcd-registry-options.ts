@@ -3,6 +3,7 @@ import type { Etcd3, IOptions } from 'etcd3';
 import type { SchedulerLike } from 'rxjs';
 import { BACKOFF_DEFAULTS, type BackoffOptions } from './backoff.js';
 import { EtcdErrorCode } from './etcd-error-codes.js';
+import { ETCD_MAX_REQUEST_BYTES } from './request-size.js';
 
 /**
  * Options of `EtcdRegistry`. Durations are in milliseconds except `ttl`, in seconds as etcd counts it.
@@ -32,9 +33,18 @@ export interface EtcdRegistryOptions {
    * `register` fails within about twice this (one failover retry), well inside `registrarTimeout`.
    */
   readonly requestTimeout?: number;
+  /**
+   * The largest put (key and value, in bytes) `register` sends; a larger instance is refused with
+   * `KRATOS_ETCD_REQUEST_TOO_LARGE` before anything reaches etcd. Default 1572864 (1.5 MiB), etcd's
+   * default `--max-request-bytes`: set it to your etcd's value if you changed that.
+   */
+  readonly maxRequestBytes?: number;
   /** Backoff between re-registration attempts and watch re-establishments. Retries never stop. */
   readonly backoff?: BackoffOptions;
-  /** Where to log lease losses, retries and recoveries. Default: the core's `silentLogger`. */
+  /**
+   * Where to log lease losses, key repairs, retries and recoveries. Default: the core's
+   * `silentLogger`. Wrapped in `safeLogger`: a log method that throws loses that line, nothing else.
+   */
   readonly logger?: Logger;
   /** The scheduler backoff delays run on. Default RxJS' `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
@@ -51,6 +61,8 @@ export const ETCD_REGISTRY_DEFAULTS = Object.freeze({
   ttl: 15,
   /** How long one etcd request may take, in ms. */
   requestTimeout: 3_000,
+  /** The largest put `register` sends, in bytes: etcd's default `--max-request-bytes` (1.5 MiB). */
+  maxRequestBytes: ETCD_MAX_REQUEST_BYTES,
   /** Re-registration and watch backoff: 0 ms, then 200 ms doubling up to 2 s, each minus up to 20 % at random. */
   backoff: BACKOFF_DEFAULTS,
 });
@@ -66,6 +78,7 @@ const KNOWN_OPTIONS = new Set([
   'auth',
   'credentials',
   'requestTimeout',
+  'maxRequestBytes',
   'backoff',
   'logger',
   'scheduler',
@@ -124,6 +137,12 @@ export function validateOptions(options: EtcdRegistryOptions): void {
   if (typeof requestTimeout !== 'number' || !(requestTimeout > 0) || !Number.isFinite(requestTimeout)) {
     problems.push(
       `requestTimeout ${describeValue(requestTimeout)} must be a finite number of milliseconds > 0: leave it out for the default (${ETCD_REGISTRY_DEFAULTS.requestTimeout})`,
+    );
+  }
+  const maxRequestBytes = raw.maxRequestBytes ?? ETCD_REGISTRY_DEFAULTS.maxRequestBytes;
+  if (typeof maxRequestBytes !== 'number' || !Number.isSafeInteger(maxRequestBytes) || maxRequestBytes < 1) {
+    problems.push(
+      `maxRequestBytes ${describeValue(maxRequestBytes)} must be a whole number of bytes > 0, your etcd's --max-request-bytes: leave it out for etcd's default (${ETCD_REGISTRY_DEFAULTS.maxRequestBytes})`,
     );
   }
   for (const key of ['auth', 'credentials'] as const) {

@@ -1,5 +1,6 @@
 import {
   KratosError,
+  safeLogger,
   silentLogger,
   type Logger,
   type ServiceDiscovery,
@@ -29,7 +30,9 @@ import {
 import { etcdServiceWatch } from './etcd-service-watch.js';
 import { decodeInstance, encodeInstance } from './instance-codec.js';
 import { LeaseKeeper } from './lease-keeper.js';
+import { oversizedPut } from './request-size.js';
 import { invalidKeySegment, serviceKey, servicePrefix } from './service-key.js';
+import { shownKey } from './shown-key.js';
 import { watchService } from './watch-service.js';
 
 /**
@@ -52,6 +55,7 @@ export class EtcdRegistry implements ServiceRegistrar, ServiceDiscovery {
   readonly #namespace: string;
   readonly #ttl: number;
   readonly #requestTimeout: number;
+  readonly #maxRequestBytes: number;
   readonly #backoff: BackoffOptions;
   readonly #logger: Logger;
   readonly #scheduler: SchedulerLike;
@@ -67,8 +71,10 @@ export class EtcdRegistry implements ServiceRegistrar, ServiceDiscovery {
     this.#namespace = options.namespace ?? ETCD_REGISTRY_DEFAULTS.namespace;
     this.#ttl = options.ttl ?? ETCD_REGISTRY_DEFAULTS.ttl;
     this.#requestTimeout = options.requestTimeout ?? ETCD_REGISTRY_DEFAULTS.requestTimeout;
+    this.#maxRequestBytes = options.maxRequestBytes ?? ETCD_REGISTRY_DEFAULTS.maxRequestBytes;
     this.#backoff = { ...ETCD_REGISTRY_DEFAULTS.backoff, ...options.backoff };
-    this.#logger = options.logger ?? silentLogger;
+    // A log call that throws must never fail a registration, a re-registration or a watch.
+    this.#logger = safeLogger(options.logger ?? silentLogger);
     this.#scheduler = options.scheduler ?? asyncScheduler;
     this.#hosts = hosts.length > 0 ? hosts.join(', ') : 'the hosts of the given etcd3 client';
     this.#ownsClient = options.client === undefined;
@@ -79,26 +85,33 @@ export class EtcdRegistry implements ServiceRegistrar, ServiceDiscovery {
    * Stores the instance under `{namespace}/{name}/{id}` on a new lease of `ttl` seconds and keeps it
    * there until `deregister`: the lease is kept alive, and re-granted and the key put again after
    * any loss, forever. Registering the same name and id again replaces the instance.
+   * While registered, a key that disappears (deleted out of band, or by another registry holding
+   * the same instance id) is put back on the same lease at once.
    * Rejects with `KRATOS_ETCD_UNAVAILABLE` (etcd did not answer), `KRATOS_ETCD_REGISTER_FAILED`
-   * (etcd refused), `KRATOS_ETCD_ABORTED` (`signal` aborted first; nothing is left registered) or
-   * `KRATOS_ETCD_INVALID_INSTANCE`.
+   * (etcd refused), `KRATOS_ETCD_REQUEST_TOO_LARGE` (key and value over `maxRequestBytes`, checked
+   * before sending, or over etcd's own limit), `KRATOS_ETCD_ABORTED` (`signal` aborted first;
+   * nothing is left registered) or `KRATOS_ETCD_INVALID_INSTANCE`.
    */
   async register(instance: ServiceInstance, signal?: AbortSignal): Promise<void> {
     this.#assertOpen('register');
     assertValidInstance(instance);
     const key = serviceKey(this.#namespace, instance.name, instance.id);
-    const context: EtcdFailureContext = { hosts: this.#hosts, key };
+    const shown = shownKey(key);
+    const value = encodeInstance(instance);
+    const oversized = oversizedPut(key, shown, value, this.#maxRequestBytes);
+    if (oversized) throw oversized;
+    const context: EtcdFailureContext = { hosts: this.#hosts, key: shown };
     const keeper = new LeaseKeeper(
       etcdLeaseGrantor({
         client: this.#client,
         key,
-        value: encodeInstance(instance),
+        value,
         ttl: this.#ttl,
         requestTimeout: this.#requestTimeout,
         track: (cleanup) => this.#track(cleanup),
       }),
       {
-        key,
+        key: shown,
         logger: this.#logger,
         backoff: this.#backoff,
         scheduler: this.#scheduler,
@@ -116,8 +129,8 @@ export class EtcdRegistry implements ServiceRegistrar, ServiceDiscovery {
     const previous = this.#keepers.get(key);
     this.#keepers.set(key, keeper);
     this.#logger.info(
-      { key, leaseId: keeper.lease?.id, ttl: this.#ttl },
-      `Registered "${key}" in etcd with a ${this.#ttl} s lease`,
+      { key: shown, leaseId: keeper.lease?.id, ttl: this.#ttl },
+      `Registered "${shown}" in etcd with a ${this.#ttl} s lease`,
     );
     // The key is on the new lease now, so revoking the old one does not delete it.
     if (previous)
@@ -125,7 +138,7 @@ export class EtcdRegistry implements ServiceRegistrar, ServiceDiscovery {
         previous
           .stop()
           .catch((error: unknown) =>
-            this.#logger.warn({ key, err: error }, 'Could not revoke a replaced lease'),
+            this.#logger.warn({ key: shown, err: error }, 'Could not revoke a replaced lease'),
           ),
       );
   }
@@ -142,7 +155,7 @@ export class EtcdRegistry implements ServiceRegistrar, ServiceDiscovery {
     if (!keeper) return;
     this.#keepers.delete(key);
     await keeper.stop(signal);
-    this.#logger.info({ key }, `Deregistered "${key}" from etcd`);
+    this.#logger.info({ key: keeper.key }, `Deregistered "${keeper.key}" from etcd`);
   }
 
   /**
@@ -153,7 +166,7 @@ export class EtcdRegistry implements ServiceRegistrar, ServiceDiscovery {
   async getService(name: string, signal?: AbortSignal): Promise<ServiceInstance[]> {
     this.#assertOpen('getService');
     const prefix = servicePrefix(this.#namespace, name);
-    const context: EtcdFailureContext = { hosts: this.#hosts, key: prefix };
+    const context: EtcdFailureContext = { hosts: this.#hosts, key: shownKey(prefix) };
     const request = this.#client
       .getAll()
       .prefix(prefix)
@@ -185,7 +198,7 @@ export class EtcdRegistry implements ServiceRegistrar, ServiceDiscovery {
           logger: this.#logger,
           track: (cleanup) => this.#track(cleanup),
         }),
-      { name, logger: this.#logger, backoff: this.#backoff, scheduler: this.#scheduler },
+      { name: shownKey(name), logger: this.#logger, backoff: this.#backoff, scheduler: this.#scheduler },
     );
     return new Observable<ServiceInstance[]>((subscriber) => {
       if (this.#closed) {
@@ -261,7 +274,7 @@ function assertValidInstance(instance: ServiceInstance): void {
   if (problems.length > 0) {
     throw new KratosError(
       EtcdErrorCode.InvalidInstance,
-      `Cannot register instance "${instance.name}/${instance.id}" in etcd: ${problems.join(' and ')}, but each is one segment of the key {namespace}/{name}/{id}. Set KratosOptions.name and id without "/".`,
+      `Cannot register instance "${shownKey(`${instance.name}/${instance.id}`)}" in etcd: ${problems.join(' and ')}, but each is one segment of the key {namespace}/{name}/{id}. Set KratosOptions.name and id without "/".`,
     );
   }
 }

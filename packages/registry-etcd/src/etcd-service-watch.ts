@@ -3,6 +3,7 @@ import type { Logger, ServiceInstance } from '@kratos-ts/core';
 import type { Etcd3, IWatchResponse, Watcher } from 'etcd3';
 import { Observable } from 'rxjs';
 import { decodeInstance } from './instance-codec.js';
+import { shownKey } from './shown-key.js';
 
 /** What `etcdServiceWatch` takes. */
 export interface EtcdServiceWatchOptions {
@@ -33,8 +34,8 @@ export function etcdServiceWatch(options: EtcdServiceWatchOptions): Observable<S
       const instance = value === undefined ? undefined : decodeInstance(value);
       if (value !== undefined && instance === undefined) {
         logger.warn(
-          { key },
-          `Ignored etcd key "${key}": its value is not a service instance in Kratos' JSON`,
+          { key: shownKey(key) },
+          `Ignored etcd key "${shownKey(key)}": its value is not a service instance in Kratos' JSON`,
         );
       }
       if (instance && instance.name === name) instances.set(key, instance);
@@ -63,8 +64,8 @@ export function etcdServiceWatch(options: EtcdServiceWatchOptions): Observable<S
           });
           watcher.on('disconnected', (error: unknown) =>
             logger.debug(
-              { service: name, err: error },
-              `The etcd watch of "${prefix}" disconnected (${describeError(error)}); etcd3 resumes it`,
+              { service: shownKey(name), err: error },
+              `The etcd watch of "${shownKey(prefix)}" disconnected (${describeError(error)}); etcd3 resumes it`,
             ),
           );
           watcher.on('error', (error: unknown) => subscriber.error(error));

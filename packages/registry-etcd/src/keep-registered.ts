@@ -2,17 +2,21 @@ import { describeError } from '@kratos-ts/core';
 import type { Logger } from '@kratos-ts/core';
 import {
   asyncScheduler,
+  catchError,
   concat,
   defer,
   map,
+  merge,
   of,
   switchMap,
   take,
   tap,
+  throwError,
   type Observable,
   type SchedulerLike,
 } from 'rxjs';
 import { retryWithBackoff, type BackoffOptions } from './backoff.js';
+import { keepKeyPresent } from './keep-key-present.js';
 import type { KeptLease, LeaseGrantor } from './kept-lease.js';
 
 /** What `keepRegistered` takes. */
@@ -37,7 +41,8 @@ class LeaseLost extends Error {
 /**
  * Keeps a key registered for as long as it is subscribed: grants a lease and puts the key through
  * `grant`, and whenever that lease is lost or a later attempt fails, grants and puts again after
- * `backoffDelay(attempt)`, forever. Emits each lease that holds the key. Only the very first attempt
+ * `backoffDelay(attempt)`, forever. While a lease holds the key, a key that disappears is put back
+ * on it (`keepKeyPresent`). Emits each lease that holds the key. Only the very first attempt
  * is not retried: its error goes through, so that `register` can fail and the app roll back.
  * Every loss, failed attempt and recovery is logged.
  *
@@ -47,6 +52,7 @@ class LeaseLost extends Error {
 export function keepRegistered(grant: LeaseGrantor, options: KeepRegisteredOptions): Observable<KeptLease> {
   const { key, logger } = options;
   const scheduler = options.scheduler ?? asyncScheduler;
+  const backoffOption = options.backoff ? { backoff: options.backoff } : {};
   return defer(() => {
     let registered = false;
     let attempts = 0;
@@ -55,11 +61,17 @@ export function keepRegistered(grant: LeaseGrantor, options: KeepRegisteredOptio
       switchMap((lease) =>
         concat(
           of(lease),
-          lease.lost$.pipe(
-            take(1),
-            map((reason): never => {
-              throw new LeaseLost(lease.id, reason);
-            }),
+          merge(
+            lease.lost$.pipe(
+              take(1),
+              map((reason): never => {
+                throw new LeaseLost(lease.id, reason);
+              }),
+            ),
+            // While this lease holds the registration, a key that disappears is put back on it.
+            keepKeyPresent(lease, { key, logger, scheduler, ...backoffOption }).pipe(
+              catchError((reason: unknown) => throwError(() => new LeaseLost(lease.id, reason))),
+            ),
           ),
         ),
       ),
@@ -74,7 +86,7 @@ export function keepRegistered(grant: LeaseGrantor, options: KeepRegisteredOptio
         attempts = 0;
       }),
       retryWithBackoff({
-        ...(options.backoff ? { backoff: options.backoff } : {}),
+        ...backoffOption,
         scheduler,
         shouldRetry: () => registered,
         onRetry: ({ error, attempt, delay }) => {

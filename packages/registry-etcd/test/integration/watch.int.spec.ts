@@ -19,18 +19,17 @@ describe('EtcdRegistry against a real etcd: watch', () => {
   it('one registry sees the instances another registers appear and disappear; unsubscribe closes the etcd watch', async () => {
     const watching = newRegistry();
     const registering = newRegistry();
+    const watchers = async (): Promise<number> => (await watcherCount(currentEtcd().url)) - baseline;
     const baseline = await watcherCount(currentEtcd().url);
     await registering.register(instance('1'));
+    // Each registered instance watches its own key, to put it back if it disappears.
+    await waitFor(async () => (await watchers()) === 1, 5_000, "the registered instance's key watcher");
     const seen: ServiceInstance[][] = [];
     const subscription = watching.watch('greeter').subscribe((list) => seen.push(list));
     await waitFor(async () => seen.length > 0, 5_000, 'the first list');
     expect(ids(seen[0])).toEqual(['1']);
     // The list comes from a read; the etcd watch starts right after it.
-    await waitFor(
-      async () => (await watcherCount(currentEtcd().url)) === baseline + 1,
-      5_000,
-      'one etcd watcher',
-    );
+    await waitFor(async () => (await watchers()) === 2, 5_000, 'one more etcd watcher, the service watch');
 
     await registering.register(instance('2'));
     await waitFor(async () => ids(seen.at(-1)).join() === '1,2', 5_000, 'instance 2 appears');
@@ -39,12 +38,10 @@ describe('EtcdRegistry against a real etcd: watch', () => {
     await waitFor(async () => ids(seen.at(-1)).join() === '2', 5_000, 'instance 1 disappears');
     expect(seen.every((list) => list.every((i) => i.name === 'greeter'))).toBe(true);
 
+    // Key watchers: instances 2 and 3 (1 was deregistered); plus the service watch.
+    await waitFor(async () => (await watchers()) === 3, 5_000, 'two key watchers and the service watch');
     subscription.unsubscribe();
-    await waitFor(
-      async () => (await watcherCount(currentEtcd().url)) === baseline,
-      5_000,
-      'the etcd watcher is cancelled',
-    );
+    await waitFor(async () => (await watchers()) === 2, 5_000, 'the service watch is cancelled');
   });
 
   it('keeps watching across an etcd restart, and sees what Go Kratos services write', async () => {

@@ -54,6 +54,16 @@ describe('EtcdRegistry options', () => {
     ['a string ttl', { hosts, ttl: '15' }, 'ttl "15" is not a whole number of seconds'],
     ['a namespace that is not a string', { hosts, namespace: 7 }, 'namespace 7 must start with "/"'],
     [
+      'a maxRequestBytes of 0',
+      { hosts, maxRequestBytes: 0 },
+      "maxRequestBytes 0 must be a whole number of bytes > 0, your etcd's --max-request-bytes",
+    ],
+    [
+      'a fractional maxRequestBytes',
+      { hosts, maxRequestBytes: 1.5 },
+      'maxRequestBytes 1.5 must be a whole number',
+    ],
+    [
       'a requestTimeout of 0',
       { hosts, requestTimeout: 0 },
       'requestTimeout 0 must be a finite number of milliseconds > 0',

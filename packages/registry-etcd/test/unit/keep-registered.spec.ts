@@ -4,6 +4,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { recordingLogger } from '@kratos-ts/testing';
 import { keepRegistered } from '../../src/keep-registered.js';
 import type { KeptLease } from '../../src/kept-lease.js';
+import { LeaseGone } from '../../src/lease-gone.js';
 import { FakeLease, scriptedGrantor } from '../support/fake-lease.js';
 
 const key = '/microservices/greeter/1';
@@ -100,6 +101,38 @@ describe('keepRegistered', () => {
       flush();
       // Lost at 0: attempt 1 at once, then 100, 200, 400, 800, 1000 ms apart (capped).
       expect(frames).toEqual([0, 0, 100, 300, 700, 1_500, 2_500]);
+    });
+  });
+
+  it('a key that disappears is put back on the same lease, with no new grant', () => {
+    newScheduler().run(({ cold, hot, flush }) => {
+      const logger = recordingLogger();
+      const lease = new FakeLease('L1', undefined, { present$: hot('-t--f', { t: true, f: false }) });
+      const grantor = scriptedGrantor([() => cold('a', { a: lease })]);
+      keepRegistered(grantor.grant, { key, logger, backoff }).subscribe();
+      flush();
+      expect(lease.putsAgain).toBe(1);
+      expect(grantor.subscriptions()).toBe(1);
+    });
+  });
+
+  it('a put-back that finds the lease gone counts as a lost lease: a new one is granted at once', () => {
+    newScheduler().run(({ cold, hot, expectObservable, flush }) => {
+      const logger = recordingLogger();
+      const first = new FakeLease('L1', undefined, {
+        present$: hot('--f', { f: false }),
+        putAgain: [() => cold<void>('#', {}, new LeaseGone('L1'))],
+      });
+      const second = new FakeLease('L2');
+      const grantor = scriptedGrantor([() => cold('a', { a: first }), () => cold('-b', { b: second })]);
+      expectObservable(keepRegistered(grantor.grant, { key, logger, backoff }), '^ 50ms !').toBe('a--b', {
+        a: first,
+        b: second,
+      });
+      flush();
+      expect(logger.messages('warn')[1]).toBe(
+        `Lease L1 of "${key}" was lost (lease L1 no longer exists); re-registering: attempt 1 in 0 ms`,
+      );
     });
   });
 
