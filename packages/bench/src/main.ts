@@ -13,7 +13,9 @@ const SCENARIOS: readonly Scenario[] = [
   { title: 'http: throughput', load: () => import('./http-throughput.js') },
   { title: 'http: SIGTERM under load', load: () => import('./http-sigterm.js') },
   { title: 'http: cold start', load: () => import('./cold-start.js') },
+  { title: 'http client: overhead vs undici', load: () => import('./http-client-overhead.js') },
   { title: 'fleet: rolling restart', load: () => import('./fleet-rolling-restart.js') },
+  { title: 'selectors: balance and throughput', load: () => import('./selectors-balance.js') },
 ];
 
 const format = (n: number | undefined): string =>

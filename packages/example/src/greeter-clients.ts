@@ -1,7 +1,7 @@
 import { credentials, loadPackageDefinition, type Client, type ServiceError } from '@grpc/grpc-js';
 import { silentLogger, type Logger, type ServiceDiscovery } from '@kratos-ts/core';
 import { registerDiscoveryResolver } from '@kratos-ts/grpc';
-import { createHttpClient, type HttpClient } from '@kratos-ts/http';
+import { createHttpClient, type HttpClient } from '@kratos-ts/http/client';
 import type { Greeting } from './greeter.js';
 import { loadGreeterProto } from './grpc-greeter.js';
 

@@ -14,14 +14,8 @@ import {
   registerDiscoveryResolver,
   type GrpcServerOptions,
 } from '@kratos-ts/grpc';
-import {
-  createHttpClient,
-  HttpClientErrorCode,
-  HttpErrorCode,
-  HttpServer,
-  type HttpRequestOptions,
-  type HttpServerOptions,
-} from '@kratos-ts/http';
+import { HttpErrorCode, HttpServer, type HttpServerOptions } from '@kratos-ts/http';
+import { createHttpClient, HttpClientErrorCode, type HttpRequestOptions } from '@kratos-ts/http/client';
 import { EtcdErrorCode, EtcdRegistry } from '@kratos-ts/registry-etcd';
 
 // Every package reports invalid options in core's one shape (invalidOptions()): its own code, then

@@ -12,11 +12,5 @@ export {
 } from './http-server-options.js';
 export { HttpErrorCode } from './http-error-codes.js';
 export type { ServerPhase } from './server-phase.js';
-export { createHttpClient } from './client/create-http-client.js';
-export { HttpClientErrorCode } from './client/http-client-error-codes.js';
-export {
-  HTTP_CLIENT_DEFAULTS,
-  type HttpClientOptions,
-  type HttpRetryOptions,
-} from './client/http-client-options.js';
-export type { HttpClient, HttpRequestOptions, HttpResponse } from './client/http-client.js';
+// The HTTP client is on its own entry point, @kratos-ts/http/client (src/client.ts): a service that
+// only serves must not load undici nor @kratos-ts/discovery.

@@ -9,14 +9,17 @@ import {
   type NodeSet,
   type Selector,
 } from '@kratos-ts/discovery';
+import { Readable } from 'node:stream';
 import type { Subscription } from 'rxjs';
-import { dispatchAttempt, type AttemptResult } from './dispatch-attempt.js';
+import { DeadlineQueue } from './deadline-queue.js';
+import { dispatchAttempt, type AttemptOptions, type AttemptResult } from './dispatch-attempt.js';
 import { HttpClientErrorCode } from './http-client-error-codes.js';
-import type { HttpClient, HttpRequestOptions, HttpResponse } from './http-client.js';
+import type { HttpClient, HttpRequestOptions, HttpResponse, HttpStreamResponse } from './http-client.js';
 import type { HttpClientOptions } from './http-client-options.js';
 import { NodePools } from './node-pools.js';
 import { resolveHttpClientOptions, type ResolvedHttpClientOptions } from './resolve-http-client-options.js';
 import { resolveHttpRequest, type ResolvedHttpRequest } from './resolve-http-request.js';
+import { RequestStop, Stop } from './request-stop.js';
 import { codeOf, isIdempotent, isRequestError, isRetryable, shouldRetry } from './retry-policy.js';
 
 /**
@@ -35,6 +38,11 @@ import { codeOf, isIdempotent, isRequestError, isRetryable, shouldRetry } from '
  *   written) whatever its method; a GET, HEAD, OPTIONS, PUT or DELETE also after a connection lost
  *   under it, or a 503 (when every attempt answers 503, the last 503 is returned). A response is
  *   never retried otherwise, and no attempt starts after `timeout`, the one deadline of the request.
+ * - Bodies: `request()` reads at most `maxResponseBytes` (default 32 MiB) and aborts a response past
+ *   it (`KRATOS_HTTP_CLIENT_RESPONSE_TOO_LARGE`); `stream()` hands the body over as a `Readable`,
+ *   still bounded by `timeout` and the request's `signal`.
+ * - Import it from `@kratos-ts/http/client`: `@kratos-ts/http` is the server alone, so that a
+ *   service that only serves loads neither undici nor `@kratos-ts/discovery`.
  * - `close()` leaves nothing running: no timer, socket or subscription.
  *
  * @throws KratosError `KRATOS_HTTP_CLIENT_INVALID_OPTIONS` listing every bad option.
@@ -48,30 +56,27 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   return new DiscoveryHttpClient(resolveHttpClientOptions(options));
 }
 
-type StopKind = 'timeout' | 'aborted' | 'closed';
-
-// Why a request stopped early: the reason its stop controller aborts with, and the error undici's
-// abort gets (its message never reaches the caller, who gets the KratosError built from it).
-class Stop extends Error {
-  constructor(
-    readonly kind: StopKind,
-    readonly reason?: unknown,
-  ) {
-    super(`request stopped: ${kind}`);
-  }
-}
-
 /** Where one request stands, for its messages. */
 interface Run {
   readonly request: ResolvedHttpRequest;
-  readonly stop: AbortController;
+  readonly stop: RequestStop;
+  /** `stream()`: a body not retried may be handed over as a stream. */
+  readonly streaming: boolean;
   /** Endpoints attempted, in order (each once). */
   readonly tried: Set<string>;
   /** Every finished attempt's error (a 5xx response counts, as an Error naming the status). */
   readonly errors: unknown[];
   attempts: number;
   /** The last 503 response, returned when the attempts after it fail too. */
-  unavailable: HttpResponse | undefined;
+  unavailable: Answer | undefined;
+}
+
+/** A response, its body read (`request()`) or streamed (`stream()`). */
+interface Answer {
+  readonly statusCode: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: Buffer | Readable;
+  readonly node: string;
 }
 
 class DiscoveryHttpClient implements HttpClient {
@@ -80,9 +85,11 @@ class DiscoveryHttpClient implements HttpClient {
   readonly #selector: Selector;
   readonly #nodeSet: NodeSet;
   readonly #pools: NodePools;
+  readonly #deadlines: DeadlineQueue;
   // Requests waiting for a node (not in an attempt): close() stops them at once.
-  readonly #waiting = new Set<AbortController>();
+  readonly #waiting = new Set<RequestStop>();
   readonly #force = new AbortController();
+  readonly #readOptions: AttemptOptions;
   #following: Subscription | undefined;
   #closing: Promise<void> | undefined;
 
@@ -91,6 +98,8 @@ class DiscoveryHttpClient implements HttpClient {
     this.service = options.service;
     this.#selector = options.selector ?? p2c();
     this.#pools = new NodePools({ service: options.service, logger: options.logger, tls: options.tls });
+    this.#deadlines = new DeadlineQueue(options.scheduler, options.timeout);
+    this.#readOptions = { maxResponseBytes: options.maxResponseBytes };
     const { target, scheme } = options;
     if (target.kind === 'discovery' && options.discovery) {
       this.#nodeSet = watchNodes(options.discovery, target.name, {
@@ -113,32 +122,64 @@ class DiscoveryHttpClient implements HttpClient {
     }
   }
 
-  async request(options: HttpRequestOptions): Promise<HttpResponse> {
+  request(options: HttpRequestOptions): Promise<HttpResponse> {
+    // Without stream(), every body is a Buffer. No await of its own: one promise less per request.
+    return this.#run(options, false) as Promise<HttpResponse>;
+  }
+
+  async stream(options: HttpRequestOptions): Promise<HttpStreamResponse> {
+    const answer = await this.#run(options, true);
+    const { body } = answer;
+    // A response read in full (a 503 that could have been retried) is streamed from memory.
+    return Buffer.isBuffer(body)
+      ? { ...answer, body: Readable.from(body.length > 0 ? [body] : []) }
+      : (answer as HttpStreamResponse);
+  }
+
+  async #run(options: HttpRequestOptions, streaming: boolean): Promise<Answer> {
     if (this.#closing) throw this.#closedError(undefined);
     const request = resolveHttpRequest(options, this.service);
     const caller = request.signal;
-    const stop = new AbortController();
-    const run: Run = { request, stop, tried: new Set(), errors: [], attempts: 0, unavailable: undefined };
+    const stop = new RequestStop();
+    const run: Run = {
+      request,
+      stop,
+      streaming,
+      tried: new Set(),
+      errors: [],
+      attempts: 0,
+      unavailable: undefined,
+    };
     if (caller?.aborted) throw this.#stopError(run, new Stop('aborted', caller.reason));
     this.#follow();
 
-    const { scheduler, timeout } = this.#options;
-    const deadlineAt = scheduler.now() + timeout;
-    const deadline = scheduler.schedule(() => stop.abort(new Stop('timeout')), timeout);
-    const onCallerAbort = (): void => stop.abort(new Stop('aborted', caller?.reason));
+    const { scheduler } = this.#options;
+    const deadline = this.#deadlines.add(() => stop.stop(new Stop('timeout')));
+    const onCallerAbort = (): void => stop.stop(new Stop('aborted', caller?.reason));
     caller?.addEventListener('abort', onCallerAbort, { once: true });
+    const release = (): void => {
+      deadline.cancel();
+      caller?.removeEventListener('abort', onCallerAbort);
+    };
+    let handedOver = false;
     try {
       for (;;) {
-        const nodes = await this.#nodes(run);
+        const nodes = this.#readyNodes() ?? (await this.#nodes(run));
         // The timer may not have run yet although the deadline has passed (a busy event loop).
-        if (!stop.signal.aborted && scheduler.now() >= deadlineAt) stop.abort(new Stop('timeout'));
-        if (stop.signal.aborted) throw this.#stopError(run, stop.signal.reason);
-        const response = await this.#attempt(run, nodes);
-        if (response) return response;
+        if (!stop.aborted && scheduler.now() >= deadline.at) stop.stop(new Stop('timeout'));
+        if (stop.aborted) throw this.#stopError(run, stop.reason);
+        const answer = await this.#attempt(run, nodes);
+        if (!answer) continue;
+        const { body } = answer;
+        if (!Buffer.isBuffer(body) && !body.destroyed) {
+          // The deadline and the caller's signal go on bounding the body, until it ends.
+          body.once('close', release);
+          handedOver = true;
+        }
+        return answer;
       }
     } finally {
-      deadline.unsubscribe();
-      caller?.removeEventListener('abort', onCallerAbort);
+      if (!handedOver) release();
     }
   }
 
@@ -160,11 +201,12 @@ class DiscoveryHttpClient implements HttpClient {
   }
 
   async #close(): Promise<void> {
-    for (const stop of this.#waiting) stop.abort(new Stop('closed'));
+    for (const stop of this.#waiting) stop.stop(new Stop('closed'));
     this.#waiting.clear();
     this.#following?.unsubscribe();
     this.#nodeSet.close();
     await this.#pools.close(this.#force.signal);
+    this.#deadlines.clear();
     this.#options.logger.debug({ service: this.service }, `HTTP client of "${this.service}" closed`);
   }
 
@@ -179,6 +221,13 @@ class DiscoveryHttpClient implements HttpClient {
     });
   }
 
+  // The nodes at once when the set is ready (the common case: no promise, no wait), else undefined.
+  #readyNodes(): readonly Node[] | undefined {
+    if (this.#closing) return undefined;
+    const state = this.#nodeSet.state;
+    return state.kind === 'ready' ? state.nodes : undefined;
+  }
+
   // The nodes to pick from, waiting for the first ones when none is known yet. Rejects with the
   // node set's KRATOS_NO_INSTANCES, or the request's stop error when it stops meanwhile.
   async #nodes(run: Run): Promise<readonly Node[]> {
@@ -189,16 +238,16 @@ class DiscoveryHttpClient implements HttpClient {
       return await this.#nodeSet.ready(stop.signal);
     } catch (error) {
       // The node set rejects a wait cut short with an error saying why it has no node yet.
-      if (stop.signal.aborted) throw this.#stopError(run, stop.signal.reason, error);
+      if (stop.aborted) throw this.#stopError(run, stop.reason, error);
       throw error;
     } finally {
       this.#waiting.delete(stop);
     }
   }
 
-  // One attempt on a picked node: the response to return, or undefined to try again. Throws the
+  // One attempt on a picked node: the answer to return, or undefined to try again. Throws the
   // request's error when it must not (or may no longer) be retried.
-  async #attempt(run: Run, nodes: readonly Node[]): Promise<HttpResponse | undefined> {
+  async #attempt(run: Run, nodes: readonly Node[]): Promise<Answer | undefined> {
     const { request, stop } = run;
     if (this.#closing) throw this.#closedError(run);
     const picked = this.#selector.pick(nodes, run.tried.size > 0 ? { exclude: run.tried } : undefined);
@@ -206,30 +255,38 @@ class DiscoveryHttpClient implements HttpClient {
     run.tried.add(node.endpoint);
     run.attempts += 1;
     const started = performance.now();
-    const result = await dispatchAttempt(this.#pools.get(node), request, stop.signal);
+    const result = await dispatchAttempt(
+      this.#pools.get(node),
+      request,
+      stop,
+      this.#attemptOptions(run, node),
+    );
     const duration = performance.now() - started;
 
     const error = this.#feedbackError(run, node, result);
     picked.done(error === undefined ? { duration } : { duration, error });
-    if (stop.signal.aborted) throw this.#stopError(run, stop.signal.reason);
+    if (stop.aborted) throw this.#stopError(run, stop.reason);
 
-    if (result.kind === 'response') {
-      const response: HttpResponse = {
+    if (result.kind === 'response' || result.kind === 'stream') {
+      const answer: Answer = {
         statusCode: result.statusCode,
         headers: result.headers,
         body: result.body,
         node: node.endpoint,
       };
+      // A streamed body was handed over because no retry could follow.
+      if (result.kind === 'stream') return answer;
       const outcome = { kind: 'response', statusCode: result.statusCode } as const;
       // Once the client is closing no retry may start: the 503 is the answer then.
       const retry =
         !this.#closing && shouldRetry(request.method, outcome, run.attempts, this.#options.maxRetries);
-      if (!retry) return response;
+      if (!retry) return answer;
       run.errors.push(error);
-      run.unavailable = response;
+      run.unavailable = answer;
       this.#logRetry(run, node, `it answered ${result.statusCode}`);
       return undefined;
     }
+    if (result.kind === 'too-large') throw this.#tooLargeError(run, node, result);
 
     if (isRequestError(result.error)) {
       throw invalidOptions(
@@ -251,12 +308,28 @@ class DiscoveryHttpClient implements HttpClient {
     return undefined;
   }
 
+  // How an attempt reads its response: `request()` reads at most maxResponseBytes (one shared
+  // object: no allocation per request); `stream()` streams every body but a 503 that may be retried.
+  #attemptOptions(run: Run, node: Node): AttemptOptions {
+    if (!run.streaming) return this.#readOptions;
+    const { method } = run.request;
+    return {
+      maxResponseBytes: this.#options.maxResponseBytes,
+      streamBody: (statusCode) =>
+        statusCode !== 503 ||
+        this.#closing !== undefined ||
+        !shouldRetry(method, { kind: 'response', statusCode }, run.attempts, this.#options.maxRetries),
+      bodyError: (cause) => this.#bodyError(run, node, cause),
+    };
+  }
+
   // What the selector is told: transport errors and 5xx are failures of the node; a malformed
   // request or the caller's own abort say nothing about it.
   #feedbackError(run: Run, node: Node, result: AttemptResult): unknown {
-    const stopped = run.stop.signal.reason as Stop | undefined;
-    if (stopped?.kind === 'aborted') return undefined;
+    if (run.stop.reason?.kind === 'aborted') return undefined;
     if (result.kind === 'failure') return isRequestError(result.error) ? undefined : result.error;
+    // Too large is about the response and the limit, not the node's health.
+    if (result.kind === 'too-large') return undefined;
     if (result.statusCode < 500) return undefined;
     return new Error(`${node.endpoint} answered ${result.statusCode} to ${run.request.label}`);
   }
@@ -340,6 +413,32 @@ class DiscoveryHttpClient implements HttpClient {
       HttpClientErrorCode.RequestFailed,
       `Request ${request.label} to "${this.service}" failed${this.#progress(run)}: ${describe(result.error)}. ${advice}`,
       { cause: result.error, errors: [...run.errors] },
+    );
+  }
+
+  #tooLargeError(run: Run, node: Node, result: Extract<AttemptResult, { kind: 'too-large' }>): KratosError {
+    const limit = this.#options.maxResponseBytes;
+    const what = result.declared
+      ? `has content-length ${result.received}, past maxResponseBytes (${limit} bytes): it was not read`
+      : `went past maxResponseBytes (${limit} bytes): it was aborted after ${result.received} bytes`;
+    return new KratosError(
+      HttpClientErrorCode.ResponseTooLarge,
+      `The ${result.statusCode} response to ${run.request.label} from "${this.service}" (node ${node.endpoint}) ${what}. ` +
+        `Raise maxResponseBytes in the client's options, or take a large body as a stream with client.stream().`,
+    );
+  }
+
+  // The error a streamed body fails with: the request's stop error (deadline, signal, close), or
+  // the connection breaking under it.
+  #bodyError(run: Run, node: Node, cause: unknown): Error {
+    if (cause instanceof Stop) return this.#stopError(run, cause);
+    // close(signal) destroyed the pools under it.
+    if (this.#closing) return this.#closedError(run);
+    return new KratosError(
+      HttpClientErrorCode.RequestFailed,
+      `The response body of ${run.request.label} from "${this.service}" (node ${node.endpoint}) broke off before its end: ` +
+        `${describe(cause)}. Check what the node does while it sends it; the request was not retried (its response had started).`,
+      { cause },
     );
   }
 

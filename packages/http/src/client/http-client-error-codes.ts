@@ -28,6 +28,12 @@ export const HttpClientErrorCode = {
   RequestFailed: 'KRATOS_HTTP_CLIENT_REQUEST_FAILED',
   /** The caller's `signal` aborted the request; `cause` is the signal's reason. */
   Aborted: 'KRATOS_HTTP_CLIENT_ABORTED',
+  /**
+   * A `request()` response body went past `maxResponseBytes` (or its content-length said it would):
+   * the response was aborted, its connection closed. The message names the service, the node and
+   * the limit. Raise `maxResponseBytes`, or take the body as a stream with `stream()`.
+   */
+  ResponseTooLarge: 'KRATOS_HTTP_CLIENT_RESPONSE_TOO_LARGE',
 } as const;
 
 /** One of the `HttpClientErrorCode` values. */

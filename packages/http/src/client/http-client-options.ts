@@ -52,6 +52,13 @@ export interface HttpClientOptions {
   readonly secure?: boolean | undefined;
   /** TLS options of every connection (`ca`, `cert`, `key`, `servername`, `rejectUnauthorized` …), for https. */
   readonly tls?: ConnectionOptions | undefined;
+  /**
+   * The most bytes of a response body `request()` reads into memory: past it (or when the
+   * content-length says so) the response is aborted and `request()` rejects with
+   * `KRATOS_HTTP_CLIENT_RESPONSE_TOO_LARGE`, so that no answer can exhaust the process's memory.
+   * `stream()` is not bounded by it. An integer >= 1. Default 33554432 (32 MiB).
+   */
+  readonly maxResponseBytes?: number | undefined;
   /** Debug logs (pools opened and closed, retries, node list changes), each naming the service. Default silent. */
   readonly logger?: Logger | undefined;
   /** Where the deadline and the node set's timers run; a `VirtualTimeScheduler` in tests. Default async. */
@@ -67,4 +74,6 @@ export const HTTP_CLIENT_DEFAULTS = Object.freeze({
     /** At most 2 retries, so at most 3 attempts per request. */
     max: 2,
   }),
+  /** Bytes of a response body `request()` reads at most: 32 MiB. */
+  maxResponseBytes: 32 * 1024 * 1024,
 });

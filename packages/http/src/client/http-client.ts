@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream';
+
 /** One request. Only `path` is required. */
 export interface HttpRequestOptions {
   /**
@@ -15,7 +17,10 @@ export interface HttpRequestOptions {
   readonly signal?: AbortSignal | undefined;
 }
 
-/** A complete response: the body is read in full before `request()` resolves. */
+/**
+ * A complete response: the body is read in full (at most `maxResponseBytes`) before `request()`
+ * resolves.
+ */
 export interface HttpResponse {
   /**
    * The answer's status. Any status resolves `request()`: a 4xx or 5xx is an answer, not an error
@@ -26,6 +31,29 @@ export interface HttpResponse {
   readonly headers: Record<string, string | string[] | undefined>;
   /** The whole body (`res.body.toString()` for text); empty when there was none. */
   readonly body: Buffer;
+  /** The endpoint that answered, e.g. `http://127.0.0.1:8000`. */
+  readonly node: string;
+}
+
+/**
+ * A response whose body is a stream (`stream()`): resolved at the headers, the body read as it comes.
+ *
+ * @example
+ * const res = await client.stream({ path: '/export.csv' });
+ * for await (const chunk of res.body) file.write(chunk);
+ */
+export interface HttpStreamResponse {
+  /** The answer's status, as in `HttpResponse`. */
+  readonly statusCode: number;
+  /** Lower-case names; a repeated header (e.g. `set-cookie`) is an array. */
+  readonly headers: Record<string, string | string[] | undefined>;
+  /**
+   * The body, with backpressure (the socket is read only as fast as the body is). It fails with
+   * the request's `KratosError` when the deadline passes or the signal aborts before its end
+   * (`KRATOS_HTTP_CLIENT_TIMEOUT`, `_ABORTED`, `_CLOSED`), or `_REQUEST_FAILED` when the connection
+   * breaks. Read it to its end or `destroy()` it: either frees its connection.
+   */
+  readonly body: Readable;
   /** The endpoint that answered, e.g. `http://127.0.0.1:8000`. */
   readonly node: string;
 }
@@ -47,10 +75,19 @@ export interface HttpClient {
    * `_REQUEST_FAILED`, or `KRATOS_NO_INSTANCES` when the service has no instance.
    */
   request(options: HttpRequestOptions): Promise<HttpResponse>;
+  /**
+   * Sends one request like `request()` (same node choice and retries) and resolves at the
+   * response's headers, whatever its status, with the body as a stream, not bounded by
+   * `maxResponseBytes`. The request's `timeout` and `signal` still bound the whole exchange: the
+   * body fails with `KRATOS_HTTP_CLIENT_TIMEOUT` or `_ABORTED` when they cut it short. Rejects
+   * like `request()` before the headers.
+   */
+  stream(options: HttpRequestOptions): Promise<HttpStreamResponse>;
   /** The endpoints in use now (`http://host:port`); empty before the first instances are known. */
   nodes(): readonly string[];
   /**
-   * Stops following the registry and closes every connection pool: requests in flight finish,
+   * Stops following the registry and closes every connection pool: requests in flight finish (a
+   * body being streamed is in flight until it is read to its end or destroyed),
    * requests waiting for a node and later calls reject with `KRATOS_HTTP_CLIENT_CLOSED`. Resolves
    * once every connection is closed. When `signal` aborts first, the pools are destroyed (requests
    * still in flight fail). Idempotent.

@@ -7,6 +7,7 @@ import {
   type KratosError,
   type Logger,
   type ServiceDiscovery,
+  safeLogger,
   silentLogger,
 } from '@kratos-ts/core';
 import { parseTarget, type NodeFilter, type Selector, type Target } from '@kratos-ts/discovery';
@@ -29,6 +30,7 @@ export interface ResolvedHttpClientOptions {
   readonly timeout: number;
   /** Retries after the first attempt; 0 with `retry: false`. */
   readonly maxRetries: number;
+  readonly maxResponseBytes: number;
   /** `undefined`: the node set's default. */
   readonly emptyGrace: number | undefined;
   readonly tls: ConnectionOptions | undefined;
@@ -43,6 +45,7 @@ const KNOWN_OPTIONS = new Set([
   'filters',
   'timeout',
   'retry',
+  'maxResponseBytes',
   'emptyGrace',
   'secure',
   'tls',
@@ -118,6 +121,16 @@ export function resolveHttpClientOptions(options: HttpClientOptions): ResolvedHt
     );
   }
   const maxRetries = resolveRetry(raw.retry, problem);
+  const maxResponseBytes = raw.maxResponseBytes ?? HTTP_CLIENT_DEFAULTS.maxResponseBytes;
+  if (
+    typeof maxResponseBytes !== 'number' ||
+    !Number.isSafeInteger(maxResponseBytes) ||
+    maxResponseBytes < 1
+  ) {
+    problem(
+      `maxResponseBytes must be an integer number of bytes >= 1 (the largest body request() reads; stream() takes larger ones), got ${describeValue(maxResponseBytes)}`,
+    );
+  }
 
   const emptyGrace = raw.emptyGrace;
   if (
@@ -176,9 +189,11 @@ export function resolveHttpClientOptions(options: HttpClientOptions): ResolvedHt
     filters: filters as readonly NodeFilter[],
     timeout: timeout as number,
     maxRetries,
+    maxResponseBytes: maxResponseBytes as number,
     emptyGrace: emptyGrace as number | undefined,
     tls: tls as ConnectionOptions | undefined,
-    logger: logger as Logger,
+    // No log call of the client may throw into a request.
+    logger: safeLogger(logger as Logger),
     scheduler: scheduler as SchedulerLike,
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { InMemoryRegistry, isKratosError, type KratosError, type ServiceDiscovery } from '@kratos-ts/core';
 import { finalize, VirtualTimeScheduler, type SchedulerLike } from 'rxjs';
-import { createHttpClient, type HttpClientOptions } from '../../src/index.js';
+import { createHttpClient, type HttpClientOptions } from '../../src/client.js';
 
 // Virtual time: the client's deadline and the node set's empty-list grace run on `scheduler`, so
 // these tests wait for no real timer. Nothing here opens a socket: no instance is ever listed.

@@ -3,7 +3,7 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { InMemoryRegistry } from '@kratos-ts/core';
 import { random, version, wrr } from '@kratos-ts/discovery';
-import { createHttpClient, type HttpClient } from '../../src/index.js';
+import { createHttpClient, type HttpClient } from '../../src/client.js';
 import { closeEvery, instanceOf, startNode } from './support/test-nodes.js';
 import { loopbackCertificate } from '../support/loopback-certificate.js';
 

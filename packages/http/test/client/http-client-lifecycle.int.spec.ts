@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { InMemoryRegistry, isKratosError, type KratosError } from '@kratos-ts/core';
-import { createHttpClient, type HttpClient, type HttpClientOptions } from '../../src/index.js';
+import { createHttpClient, type HttpClient, type HttpClientOptions } from '../../src/client.js';
 import { closeEvery, sleep, startNode } from './support/test-nodes.js';
 
 const clients: HttpClient[] = [];
@@ -147,7 +147,7 @@ describe('HTTP client lifecycle (real sockets, 127.0.0.1)', () => {
 
   it('a process that makes one call and closes the client exits by itself (child process, built dist)', async () => {
     const fixture = fileURLToPath(new URL('./fixtures/one-call.mjs', import.meta.url));
-    const bundle = fileURLToPath(new URL('../../dist/index.bundle.js', import.meta.url));
+    const bundle = fileURLToPath(new URL('../../dist/client.bundle.js', import.meta.url));
     if (!existsSync(bundle)) {
       throw new Error(
         'packages/http/dist is not built: run `npx tsc -b packages/core packages/discovery packages/http && ' +

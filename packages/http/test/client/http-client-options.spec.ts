@@ -6,7 +6,7 @@ import {
   HTTP_CLIENT_DEFAULTS,
   HttpClientErrorCode,
   type HttpClientOptions,
-} from '../../src/index.js';
+} from '../../src/client.js';
 
 const discovery = new InMemoryRegistry();
 
@@ -21,8 +21,12 @@ function invalid(options: unknown): KratosError {
 }
 
 describe('createHttpClient options', () => {
-  it('defaults: a 10 s deadline and 2 retries', () => {
-    expect(HTTP_CLIENT_DEFAULTS).toEqual({ timeout: 10_000, retry: { max: 2 } });
+  it('defaults: a 10 s deadline, 2 retries and a 32 MiB cap on a read body', () => {
+    expect(HTTP_CLIENT_DEFAULTS).toEqual({
+      timeout: 10_000,
+      retry: { max: 2 },
+      maxResponseBytes: 32 * 1024 * 1024,
+    });
     expect(Object.isFrozen(HTTP_CLIENT_DEFAULTS)).toBe(true);
     expect(Object.isFrozen(HTTP_CLIENT_DEFAULTS.retry)).toBe(true);
   });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { performance } from 'node:perf_hooks';
 import { InMemoryRegistry, isKratosError, type KratosError, type Logger } from '@kratos-ts/core';
-import { createHttpClient, type HttpClient, type HttpClientOptions } from '../../src/index.js';
+import { createHttpClient, type HttpClient, type HttpClientOptions } from '../../src/client.js';
 import {
   closeEvery,
   instanceOf,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { isKratosError, type KratosError } from '@kratos-ts/core';
-import type { HttpRequestOptions } from '../../src/index.js';
+import type { HttpRequestOptions } from '../../src/client.js';
 import { resolveHttpRequest } from '../../src/client/resolve-http-request.js';
 
 function invalid(options: unknown): KratosError {
