@@ -12,8 +12,10 @@ import {
   type KernelView,
   KratosError,
   type Logger,
+  safeLogger,
   type TransportServer,
 } from '@kratos-ts/core';
+import { clientWentAway, clientWentAwayMessage } from './client-went-away.js';
 import { drainServer, type DrainOptions } from './drain-server.js';
 import { failResponse } from './fail-response.js';
 import { guardHandler } from './guard-handler.js';
@@ -39,8 +41,11 @@ import { guardCloseUpgraded, upgradeListener } from './upgrades.js';
  *   `partialRequestGrace`, lets in-flight requests finish (answered with `Connection: close`),
  *   closes each socket once its response ends, and destroys what is left when `signal` aborts
  *   (`stopTimeout`). See docs/http.md.
- * - A handler that throws or rejects gets its request answered 500 (or its response cut when the
- *   headers were already sent); the error is logged with method and path, and serving goes on.
+ * - A handler that throws or rejects, or whose response emits an error (a write after `end()`), gets
+ *   its request answered 500 (or its response cut when the headers were already sent); the error is
+ *   logged with method and path, and serving goes on. When the client went away (an aborted
+ *   upload), that is logged at debug level instead and counted in `abandonedRequests`.
+ * - Logging never breaks it: the kernel's logger is wrapped with `safeLogger`.
  *
  * @example
  * // A library-style binding …
@@ -64,6 +69,7 @@ export class HttpServer implements TransportServer {
   #starting: { readonly done: Promise<void>; readonly abort: AbortController } | undefined;
   #stopping: { readonly done: Promise<void>; readonly force: AbortController } | undefined;
   #logger: Logger | undefined;
+  #abandonedRequests = 0;
 
   /** Checks the options at once: invalid ones throw a `KRATOS_HTTP_INVALID_OPTIONS` error listing each problem. */
   constructor(options: HttpServerOptions) {
@@ -78,12 +84,22 @@ export class HttpServer implements TransportServer {
   }
 
   /**
+   * How many requests failed only because their client went away (an upload aborted mid-body, a
+   * connection closed while the handler worked): not handler failures, so logged at debug level
+   * (not at all standalone) and counted here. Kept across restarts.
+   */
+  get abandonedRequests(): number {
+    return this.#abandonedRequests;
+  }
+
+  /**
    * Called by the kernel before `start`: the probes follow its `state$` from then on, and errors
-   * the server meets while serving go to the kernel's logger.
+   * the server meets while serving go to the kernel's logger (wrapped with `safeLogger`, so a
+   * logger that throws loses its line and breaks nothing).
    */
   attachKernel(kernel: KernelView): void {
     this.#probes.watch(kernel.state$);
-    this.#logger = kernel.logger;
+    this.#logger = safeLogger(kernel.logger);
   }
 
   /**
@@ -217,12 +233,23 @@ export class HttpServer implements TransportServer {
     return server;
   }
 
-  /** A handler threw or rejected: answer 500 (or cut the response) and report it; see docs/http.md. */
+  /**
+   * A handler threw or rejected, or its response emitted an error: answer 500 (or cut the response)
+   * and report it, at debug level when the client went away; see docs/http.md.
+   */
   #handlerFailed(error: unknown, req: IncomingMessage, res: ServerResponse): void {
     const method = req.method ?? 'GET';
     const path = requestPath(req.url);
-    const message = handlerFailureMessage(this.name, method, path, error, failResponse(res, method));
-    if (this.#logger) this.#logger.error({ err: error, method, path, server: this.name }, message);
+    const outcome = failResponse(res, method);
+    const fields = { err: error, method, path, server: this.name };
+    const lost = clientWentAway(error, outcome);
+    if (lost !== undefined) {
+      this.#abandonedRequests += 1;
+      this.#logger?.debug(fields, clientWentAwayMessage(this.name, method, path, lost));
+      return;
+    }
+    const message = handlerFailureMessage(this.name, method, path, error, outcome);
+    if (this.#logger) this.#logger.error(fields, message);
     else process.emitWarning(message, { code: HttpErrorCode.HandlerFailed });
   }
 

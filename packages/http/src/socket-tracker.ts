@@ -7,9 +7,16 @@ const LATEST_RESPONSE = Symbol('@kratos-ts/http/latest-response');
 const UPGRADE_REQUEST = Symbol('@kratos-ts/http/upgrade-request');
 /** On the TCP socket under a TLS one: `true` until its TLS handshake completes. */
 const HANDSHAKING = Symbol('@kratos-ts/http/handshaking');
+/**
+ * On the response to a pipelined request, the unfinished response ahead of it on the same socket:
+ * Node runs pipelined requests at once and queues their responses, so a drain must reach all of them.
+ */
+const QUEUED_BEHIND = Symbol('@kratos-ts/http/queued-behind');
+
+type TrackedResponse = ServerResponse & { [QUEUED_BEHIND]?: TrackedResponse };
 
 type TrackedSocket = Socket & {
-  [LATEST_RESPONSE]?: ServerResponse;
+  [LATEST_RESPONSE]?: TrackedResponse;
   [UPGRADE_REQUEST]?: IncomingMessage;
   [HANDSHAKING]?: boolean;
 };
@@ -94,20 +101,29 @@ export class SocketTracker {
   /** Call first thing on each request, before anything writes to `res`. */
   onRequest(req: IncomingMessage, res: ServerResponse): void {
     const socket: TrackedSocket = req.socket;
+    const ahead = socket[LATEST_RESPONSE];
+    // Linked only while unfinished, so the chain never grows beyond the requests pipelined at once.
+    if (ahead !== undefined && !ahead.writableFinished) (res as TrackedResponse)[QUEUED_BEHIND] = ahead;
     socket[LATEST_RESPONSE] = res;
     if (this.#draining) drainResponse(socket, res);
   }
 
   /**
-   * From now on responses carry `Connection: close` (those in flight too, unless their headers are
-   * already sent) and each socket is closed once its last response ends.
+   * From now on responses carry `Connection: close`: every response not finished yet, on every
+   * socket (pipelined ones queued behind another too), unless its headers are already sent. The
+   * first of them to go out ends its connection, as HTTP/1.1 requires, and each socket is closed
+   * once its last response ends.
    */
   beginDrain(): void {
     if (this.#draining) return;
     this.#draining = true;
     for (const socket of this.#sockets) {
       const res = socket[LATEST_RESPONSE];
-      if (res && !res.writableFinished) drainResponse(socket, res);
+      if (!res || res.writableFinished) continue;
+      drainResponse(socket, res);
+      for (let ahead = res[QUEUED_BEHIND]; ahead && !ahead.writableFinished; ahead = ahead[QUEUED_BEHIND]) {
+        sayClose(ahead);
+      }
     }
   }
 
@@ -144,12 +160,17 @@ export class SocketTracker {
 
 /** Makes `res` the last response of `socket`: `Connection: close` if still possible, then close it. */
 function drainResponse(socket: TrackedSocket, res: ServerResponse): void {
-  if (!res.headersSent) res.setHeader('connection', 'close');
+  sayClose(res);
   // Node closes the socket after a `Connection: close` response; this also covers a response whose
   // headers went out before the drain, or a handler that overrode the header.
   res.once('close', () => {
     if (socket[LATEST_RESPONSE] === res && !socket[UPGRADE_REQUEST]) closeWhenFlushed(socket);
   });
+}
+
+/** `Connection: close` on `res` if its headers are not sent yet (Node then ends the socket after it). */
+function sayClose(res: ServerResponse): void {
+  if (!res.headersSent) res.setHeader('connection', 'close');
 }
 
 /** Ends the socket once what was written to it is flushed, then releases it. */

@@ -1,10 +1,22 @@
 import { describe, expect, it, jest } from '@jest/globals';
+import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { guardHandler, type HandlerFailureListener } from '../src/guard-handler.js';
 import { handlerFailureMessage, requestPath } from '../src/handler-failure-message.js';
 
 const req = {} as IncomingMessage;
-const res = {} as ServerResponse;
+/** A response as far as the guard uses one: an emitter that knows its request. */
+function fakeResponse(): ServerResponse & { destroyed: boolean } {
+  const fake = Object.assign(new EventEmitter(), {
+    req,
+    destroyed: false,
+    destroy(): void {
+      fake.destroyed = true;
+    },
+  });
+  return fake as unknown as ServerResponse & { destroyed: boolean };
+}
+const res = fakeResponse();
 
 describe('guardHandler', () => {
   it('calls the handler with req and res and reports nothing when it returns', () => {
@@ -43,9 +55,58 @@ describe('guardHandler', () => {
     const onFailure = jest.fn<HandlerFailureListener>();
     const returning = (value: unknown) => guardHandler(() => value, onFailure);
 
-    for (const value of [undefined, null, 42, res, { then: 'not a function' }]) returning(value)(req, res);
+    for (const value of [undefined, null, 42, res, { then: 'not a function' }])
+      returning(value)(req, fakeResponse());
 
     expect(onFailure).not.toHaveBeenCalled();
+  });
+
+  it('reports an error the response emits (a write after end()) with its req and res, unless another listener has it', () => {
+    const onFailure = jest.fn<HandlerFailureListener>();
+    const alone = fakeResponse();
+    const listened = fakeResponse();
+    const guarded = guardHandler(() => undefined, onFailure);
+    guarded(req, alone);
+    guarded(req, listened);
+    listened.on('error', () => undefined);
+    const error = Object.assign(new Error('write after end'), { code: 'ERR_STREAM_WRITE_AFTER_END' });
+
+    alone.emit('error', error);
+    listened.emit('error', error);
+
+    expect(onFailure).toHaveBeenCalledTimes(1);
+    expect(onFailure).toHaveBeenCalledWith(error, req, alone);
+  });
+
+  it('never throws nor leaves a rejection unhandled: when reporting throws, the response is destroyed', async () => {
+    const onFailure = jest.fn<HandlerFailureListener>(() => {
+      throw new Error('the report failed');
+    });
+    const thrown = fakeResponse();
+    const rejected = fakeResponse();
+    const emitted = fakeResponse();
+    const brokenThen = fakeResponse();
+
+    expect(() =>
+      guardHandler(() => {
+        throw Object.create(null);
+      }, onFailure)(req, thrown),
+    ).not.toThrow();
+    guardHandler(() => Promise.reject(Object.create(null) as Error), onFailure)(req, rejected);
+    guardHandler(() => undefined, onFailure)(req, emitted);
+    expect(() => emitted.emit('error', new Error('write after end'))).not.toThrow();
+    const thenable = {
+      get then(): never {
+        throw new Error('a then getter that throws');
+      },
+    };
+    expect(() =>
+      guardHandler(() => thenable as unknown as Promise<void>, onFailure)(req, brokenThen),
+    ).not.toThrow();
+    await new Promise((resolve) => setImmediate(resolve));
+
+    expect(onFailure).toHaveBeenCalledTimes(4);
+    expect([thrown, rejected, emitted, brokenThen].map((r) => r.destroyed)).toEqual([true, true, true, true]);
   });
 });
 
