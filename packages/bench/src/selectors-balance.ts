@@ -48,12 +48,14 @@ export async function run(): Promise<BenchFigure[]> {
   let wrrRate: number;
   let throughputRatio: number;
   try {
+    // Warm-up: the servers' code is compiled and their connections' first calls are paid before
+    // anything is counted (a fresh process answers its first hundreds of calls erratically).
+    await rate(equal, p2c());
+    await rate(equal, wrr());
     sequentialRatio = await sequentialSpread(equal);
     const ratios: number[] = [];
     const p2cRates: number[] = [];
     const wrrRates: number[] = [];
-    await rate(equal, p2c());
-    await rate(equal, wrr());
     for (let round = 0; round < ROUNDS; round += 1) {
       const p = (await rate(equal, p2c())).rate;
       const w = (await rate(equal, wrr())).rate;

@@ -51,8 +51,9 @@ interface NodeStats {
  * divided by its success rate and by `weight / 100`; equal loads are a coin toss.
  *
  * - Latency: an EWMA of the logarithm of call durations (a geometric mean: one call 20× slower
- *   moves it by at most 20^0.1 ≈ 1.35×, not for long), each sample weighing by the time since the
- *   previous one (τ = 600 ms as in Kratos), and at least 10%.
+ *   moves a busy node's by at most 20^0.1 ≈ 1.35×, not for long), each sample weighing by the time
+ *   since the previous one, measured in some twenty calls' time (at most τ = 600 ms, Kratos'), and
+ *   at least 10%: a node measured again after a long idle is judged mostly on that call.
  * - Two latencies within 3× of each other count as equal. Closer than that they are noise on a
  *   busy machine — and a node picked less is measured colder, so acting on them starves it —
  *   while under concurrency a slower node's calls pile up in flight and its queue says it anyway.
@@ -105,8 +106,12 @@ export function p2c(options: P2cOptions = {}): Selector {
           feedback.duration >= 0
             ? feedback.duration
             : Math.max(0, end - call.start);
+        // The average remembers some twenty calls' time (at most τ): a node measured again after a
+        // long idle (it lost comparisons, its first call paid for connecting) is judged mostly on
+        // this call, not on the stale average that kept it idle.
+        const memory = Math.min(TAU_MS, IDLE_DECAY_CALLS * Math.max(sample, LATENCY_FLOOR_MS));
         const w = stats.measured
-          ? Math.min(Math.exp(-Math.max(0, end - stats.stamp) / TAU_MS), 1 - MIN_SAMPLE_WEIGHT)
+          ? Math.min(Math.exp(-Math.max(0, end - stats.stamp) / memory), 1 - MIN_SAMPLE_WEIGHT)
           : 0;
         const logSample = Math.log(Math.max(sample, LATENCY_FLOOR_MS));
         stats.logLatency = stats.logLatency * w + logSample * (1 - w);
