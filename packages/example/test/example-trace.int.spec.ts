@@ -51,5 +51,10 @@ describe('the example with KRATOS_TRACE', () => {
     expect(spans.filter((e) => e.cat === 'state').map((e) => e.name)).toEqual(
       expect.arrayContaining(['starting', 'running', 'stopping']),
     );
+    // Measured with performance.now(), not Date.now(): the server steps are not whole milliseconds
+    // (each one landing on a whole millisecond by chance: about 1 in 1000).
+    const serverSteps = spans.filter((e) => e.cat === 'server');
+    expect(serverSteps).toHaveLength(4);
+    expect(serverSteps.filter((e) => e.dur! % 1_000 !== 0).length).toBeGreaterThanOrEqual(2);
   });
 });

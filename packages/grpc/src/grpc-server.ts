@@ -5,6 +5,7 @@ import {
   describeError,
   hostPort,
   invalidOptions,
+  safeLogger,
   type KernelView,
   KratosError,
   type LifecycleState,
@@ -96,7 +97,8 @@ export class GrpcServer implements TransportServer {
    * failures go to the kernel's logger.
    */
   attachKernel(kernel: KernelView): void {
-    this.#logger = kernel.logger;
+    // Any kernel view's logger: a log call that throws must not break a call's guard.
+    this.#logger = safeLogger(kernel.logger);
     this.#kernelSubscription?.unsubscribe();
     this.#kernelState = kernel.state;
     this.#kernelSubscription = kernel.state$.subscribe((state) => {
@@ -254,7 +256,7 @@ export class GrpcServer implements TransportServer {
   }
 
   #bindError(address: string, cause: unknown): KratosError {
-    const detail = cause instanceof Error ? cause.message : String(cause);
+    const detail = describeError(cause);
     return new KratosError(
       GrpcErrorCode.BindFailed,
       `gRPC server "${this.name}" could not listen on ${address}: ${detail}. If the port is in use, stop the process that holds it or choose another port (GrpcServerOptions.port; 0 lets the OS choose); if the address is not on this host, use "0.0.0.0" or one of its addresses (GrpcServerOptions.host).`,

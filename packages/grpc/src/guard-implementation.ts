@@ -6,6 +6,8 @@ import {
   type ServiceDefinition,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
+import { describeError } from '@kratos-ts/core';
+import { GrpcErrorCode } from './grpc-error-codes.js';
 
 /** What was done about a call whose handler failed. */
 export type GrpcHandlerFailure =
@@ -40,7 +42,9 @@ type Streaming = (call: ServerDuplexStream<unknown, unknown>) => void;
  * `definition` is guarded: a synchronous throw or a rejected returned promise ends that call with
  * `INTERNAL` (unary and client-streaming: through the callback, unless the handler already replied;
  * server-streaming and bidi: as the stream's status, unless it already ended) and goes to
- * `onFailure`; it never reaches the process as an uncaught exception or unhandled rejection.
+ * `onFailure`; it never reaches the process as an uncaught exception or unhandled rejection,
+ * whatever was thrown (`Object.create(null)` included). The guard itself never throws: should
+ * `onFailure` throw, that goes to a process warning (`KRATOS_GRPC_HANDLER_FAILED`).
  *
  * grpc-js alone answers a synchronous throw with `UNKNOWN` and logs nothing, and ignores the
  * promise an `async` handler returns, so its rejection crashes the process.
@@ -59,6 +63,7 @@ export function guardImplementation(
   }
   const source = implementation as Record<string, unknown>;
   const guarded: Record<string, unknown> = {};
+  const report = neverThrowing(onFailure);
   for (const [name, method] of Object.entries(definition)) {
     let handler = source[name];
     if (handler === undefined && typeof method?.originalName === 'string')
@@ -69,10 +74,27 @@ export function guardImplementation(
     }
     const bound = (handler as Handler).bind(implementation);
     guarded[name] = method.responseStream
-      ? guardStreaming(bound, method.path, onFailure)
-      : guardReplying(bound, method.path, onFailure);
+      ? guardStreaming(bound, method.path, report)
+      : guardReplying(bound, method.path, report);
   }
   return guarded as UntypedServiceImplementation;
+}
+
+/**
+ * `onFailure`, except that it never throws: the call is answered already, and a listener that
+ * throws (a logger whose destination is gone) must not turn into an uncaught exception.
+ */
+function neverThrowing(onFailure: GrpcHandlerFailureListener): GrpcHandlerFailureListener {
+  return (error, path, failure) => {
+    try {
+      onFailure(error, path, failure);
+    } catch (listenerError) {
+      process.emitWarning(
+        `The handler-failure listener threw on ${path}: ${describeError(listenerError)}. The handler's own failure: ${describeError(error)} (${failure}).`,
+        { code: GrpcErrorCode.HandlerFailed },
+      );
+    }
+  };
 }
 
 /** Unary and client-streaming handlers: they answer through `callback`. */

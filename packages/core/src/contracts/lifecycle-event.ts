@@ -8,7 +8,10 @@ export type StepStatus = 'ok' | 'failed' | 'timeout' | 'aborted' | 'abandoned';
 export interface StepEvent {
   /** How the step ended. */
   readonly status: StepStatus;
-  /** How long the step took, in milliseconds on the kernel's scheduler. */
+  /**
+   * How long the step took, in milliseconds on the kernel's clock: `performance.now()` on the real
+   * scheduler (fractions of a millisecond), an injected scheduler's `now()` otherwise.
+   */
   readonly durationMs: number;
   /**
    * The coded `KratosError` the step's failure became (`KRATOS_HOOK_TIMEOUT`…, with what the step
@@ -52,6 +55,12 @@ export type LifecycleEvent =
   | ({
       /** A server's `start()` settled (or timed out, was aborted or abandoned). */
       readonly type: 'server-start';
+      /** The server's name. */
+      readonly server: string;
+    } & StepEvent)
+  | ({
+      /** A server's `endpoint()` answered (or failed, timed out or was aborted by a stop request). */
+      readonly type: 'endpoint';
       /** The server's name. */
       readonly server: string;
     } & StepEvent)

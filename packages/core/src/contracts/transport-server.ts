@@ -37,8 +37,12 @@ export interface TransportServer {
    * the same timeout, and abort after this stop settled.
    */
   stop(signal: AbortSignal): unknown;
-  /** The endpoint to register (`http://10.0.0.5:8000`), asked once every server has started. */
-  endpoint?(): string | URL | undefined | Promise<string | URL | undefined>;
+  /**
+   * The endpoint to register (`http://10.0.0.5:8000`), asked once every server has started. An
+   * asynchronous answer is awaited under the server's `startTimeout`; `signal` aborts then, or when
+   * a stop is requested: give up then (the kernel no longer waits).
+   */
+  endpoint?(signal?: AbortSignal): string | URL | undefined | Promise<string | URL | undefined>;
   /** Called once, before `start`, with the kernel that runs this server. */
   attachKernel?(kernel: KernelView): void;
 }

@@ -19,6 +19,8 @@ export const KratosErrorCode = {
   StartAbandoned: 'KRATOS_START_ABANDONED',
   /** A server started but its `endpoint()` threw, rejected or returned something that is not a URL. */
   EndpointFailed: 'KRATOS_ENDPOINT_FAILED',
+  /** A server's `endpoint()` did not settle within its `startTimeout`; every server was stopped. */
+  EndpointTimeout: 'KRATOS_ENDPOINT_TIMEOUT',
   /** A registrar's `register()` threw or rejected; the instance was deregistered where it had registered. */
   RegisterFailed: 'KRATOS_REGISTER_FAILED',
   /** A registrar's `register()` did not settle within `registrarTimeout` (or ignored its aborted signal). */
@@ -39,6 +41,12 @@ export const KratosErrorCode = {
    * holds it, `errors` whatever else failed during the stop.
    */
   UncaughtError: 'KRATOS_UNCAUGHT_ERROR',
+  /**
+   * The kernel itself failed in a phase: a bug of kratos-ts, or a part handed to the kernel that
+   * threw where it may not (its scheduler, its `AppInfo` holder, its exit-code setter). `cause`
+   * holds what was thrown; the rest of the lifecycle still ran.
+   */
+  KernelFailed: 'KRATOS_KERNEL_FAILED',
   /** Several steps failed; `errors` holds each one. */
   LifecycleFailed: 'KRATOS_LIFECYCLE_FAILED',
 } as const;

@@ -3,9 +3,10 @@ import {
   ReplaySubject,
   Subject,
   Subscription,
-  asyncScheduler,
   concat,
+  catchError,
   defer,
+  EMPTY,
   type Observable,
   type SchedulerLike,
 } from 'rxjs';
@@ -22,8 +23,11 @@ import { collectErrors } from '../errors/collect-errors.js';
 import { describeError } from '../errors/describe.js';
 import { KratosErrorCode } from '../errors/error-codes.js';
 import { KratosError } from '../errors/kratos-error.js';
+import { safeLogger } from '../logging/safe-logger.js';
 import { silentLogger } from '../logging/silent-logger.js';
 import { AppInfoHolder } from './app-info-holder.js';
+import { kernelFailure } from './kernel-failure.js';
+import { kernelScheduler } from './kernel-scheduler.js';
 import { logEvent } from './log-event.js';
 import type { NamedHook, RegistrarEntry, ServerEntry } from './named-step.js';
 import { processSignals } from './process-signals.js';
@@ -58,9 +62,15 @@ export interface KernelDependencies {
   readonly registrars?: readonly RegistrarEntry[];
   /** Hooks found through decorators, already in order. Option hooks run before them. */
   readonly hooks?: readonly NamedHook[];
-  /** Where the kernel logs its lifecycle; handed to servers with the kernel view. Default `silentLogger`. */
+  /**
+   * Where the kernel logs its lifecycle; handed to servers with the kernel view. Default
+   * `silentLogger`. Wrapped in `safeLogger`: a log call that throws loses its line, nothing else.
+   */
   readonly logger?: Logger;
-  /** Where every timeout, the drain delay and durations run. Default RxJS' `asyncScheduler`. */
+  /**
+   * Where every timeout, the drain delay and durations run. Default RxJS' `asyncScheduler`, whose
+   * durations are then measured with `performance.now()` (fractions of a millisecond).
+   */
   readonly scheduler?: SchedulerLike;
   /** Where stop signals come from while `run()` is active. Default `processSignals`. */
   readonly signalSource?: SignalSource;
@@ -85,6 +95,7 @@ export class LifecycleKernel implements KernelView {
   readonly app: AppInfo;
   readonly #deps: KernelDependencies;
   readonly #appHolder: AppInfoHolder;
+  readonly #logger: Logger;
   readonly #state$ = new ReplaySubject<LifecycleState>(1);
   readonly #events$ = new Subject<LifecycleEvent>();
   #state: LifecycleState = 'idle';
@@ -100,6 +111,9 @@ export class LifecycleKernel implements KernelView {
     this.#deps = deps;
     this.#appHolder = deps.app ?? new AppInfoHolder(deps.options ?? {});
     this.app = this.#appHolder;
+    // Once, here: the lifecycle, and every server handed the kernel view, never depend on a log
+    // call succeeding.
+    this.#logger = safeLogger(deps.logger ?? silentLogger);
     this.#state$.next('idle');
   }
 
@@ -113,9 +127,12 @@ export class LifecycleKernel implements KernelView {
     return this.#state;
   }
 
-  /** The logger the kernel logs through (`LOGGER`); handed to servers with the kernel view. */
+  /**
+   * The logger the kernel logs through (`LOGGER`, wrapped in `safeLogger`: none of its calls
+   * throws); handed to servers with the kernel view.
+   */
   get logger(): Logger {
-    return this.#deps.logger ?? silentLogger;
+    return this.#logger;
   }
 
   /** Every hook, server start/stop, (de)registration, signal and state change, with durations. */
@@ -150,8 +167,10 @@ export class LifecycleKernel implements KernelView {
     try {
       this.#lifecycle(done);
     } catch (error) {
-      // A bug of ours must not leave the process kept alive.
-      done(error as KratosError);
+      // A bug of ours must not leave the process kept alive, nor run() reject with an uncoded error.
+      this.#setState('failed');
+      this.#complete();
+      done(kernelFailure('run()', error));
     }
     return this.#settled;
   }
@@ -183,7 +202,7 @@ export class LifecycleKernel implements KernelView {
     }
     const options = resolveOptions(rawOptions);
     const logger = this.logger;
-    const scheduler = deps.scheduler ?? asyncScheduler;
+    const scheduler = kernelScheduler(deps.scheduler);
     const session = new RunSession({
       options,
       app: this.#appHolder,
@@ -199,15 +218,25 @@ export class LifecycleKernel implements KernelView {
     this.#eventLogger = logger;
 
     // Rule 1: signals are heard from the moment run() is called, before anything starts.
-    const signals = (deps.signalSource ?? processSignals)(options.signals).subscribe((signal) =>
-      this.#onSignal(signal, options, logger),
-    );
+    const signals = (deps.signalSource ?? processSignals)(options.signals).subscribe({
+      next: (signal) => this.#onSignal(signal, options, logger),
+      error: (error: unknown) =>
+        logger.error(
+          { err: error },
+          `The signal source failed: ${describeError(error)}. Signals are no longer heard; stop the app with stop().`,
+        ),
+    });
     // Rule 19: so are uncaught errors, unless the app leaves them to Node.
     const uncaught =
       options.uncaughtErrors === 'stop'
-        ? (deps.uncaughtErrorSource ?? processUncaughtErrors)().subscribe((error) =>
-            this.#onUncaughtError(error, logger),
-          )
+        ? (deps.uncaughtErrorSource ?? processUncaughtErrors)().subscribe({
+            next: (error) => this.#onUncaughtError(error, logger),
+            error: (error: unknown) =>
+              logger.error(
+                { err: error },
+                `The uncaught-error source failed: ${describeError(error)}. Uncaught errors are no longer heard.`,
+              ),
+          })
         : undefined;
 
     const startedAt = scheduler.now();
@@ -222,7 +251,13 @@ export class LifecycleKernel implements KernelView {
         : session.errors.length > 0
           ? collectErrors(session.errors)
           : undefined;
-      if (this.#uncaught) (deps.setExitCode ?? setProcessExitCode)(1);
+      if (this.#uncaught) {
+        try {
+          (deps.setExitCode ?? setProcessExitCode)(1);
+        } catch (error) {
+          logger.error({ err: error }, `Setting the exit code to 1 failed: ${describeError(error)}`);
+        }
+      }
       this.#setState(failure ? 'failed' : 'stopped');
       this.#complete();
       this.#eventLogger = undefined;
@@ -235,20 +270,37 @@ export class LifecycleKernel implements KernelView {
         session,
         { setState: (state) => this.#setState(state), requestStop: (reason) => this.#requestStop(reason) },
         startedAt,
+      ).pipe(
+        catchError((error: unknown) => {
+          // Recorded, then rolled back as a failed start is.
+          session.fail(kernelFailure('the transition to running', error));
+          this.#requestStop('rollback after the kernel failed');
+          return EMPTY;
+        }),
       ),
       // The stop waits for the start to settle (in-flight steps abort), then undoes what it did.
       defer(() => stopSequence(session)),
     );
-    subscription.add(lifecycle.subscribe({ complete: finish }));
+    // Every phase has its own error path; this one is the last resort, so run() always settles.
+    subscription.add(
+      lifecycle.subscribe({
+        complete: finish,
+        error: (error: unknown) => {
+          session.fail(kernelFailure('the lifecycle', error));
+          finish();
+        },
+      }),
+    );
   }
 
   #requestStop(reason: string): void {
     const session = this.#session;
-    if (!session || session.stopReason !== undefined) return;
+    // Recorded before anyone hears of it: a stop() from a subscriber of what follows is this stop.
+    if (!session || !session.requestStop(reason)) return;
     this.#emit({ type: 'stop-requested', reason });
     // Rule 8: `stopping` is out before any step of the stop (or the start's abort) runs.
     if (this.#state === 'starting' || this.#state === 'running') this.#setState('stopping');
-    session.requestStop(reason);
+    session.haltForStop();
   }
 
   #onSignal(signal: NodeJS.Signals, options: ResolvedOptions, logger: Logger): void {

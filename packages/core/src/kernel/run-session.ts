@@ -2,6 +2,7 @@ import { ReplaySubject, type Observable } from 'rxjs';
 import type { ServiceInstance } from '../contracts/registry.js';
 import type { KratosError } from '../errors/kratos-error.js';
 import { AbortGroup } from './abort-group.js';
+import { kernelFailure } from './kernel-failure.js';
 import type { KernelContext } from './kernel-context.js';
 import type { RegistrarEntry, ServerEntry } from './named-step.js';
 import { stopServers } from './stop-servers.js';
@@ -94,9 +95,12 @@ export class RunSession {
       return;
     }
     // The stop already took its list: stop this one on its own, and log what happens.
-    stopServers(this.ctx, [entry], (error) =>
-      this.ctx.logger.error({ err: error, server: entry.name }, error.message),
-    ).subscribe();
+    const logError = (error: KratosError): void =>
+      this.ctx.logger.error({ err: error, server: entry.name }, error.message);
+    stopServers(this.ctx, [entry], logError).subscribe({
+      error: (error: unknown) =>
+        logError(kernelFailure(`the stop of the late server "${entry.name}"`, error)),
+    });
   }
 
   /** The instance is built (endpoints known). */
@@ -109,13 +113,22 @@ export class RunSession {
     this.#registered.add(entry);
   }
 
-  /** Asks for the stop, once: later calls return `false`. Aborts whatever of the start is in flight. */
+  /**
+   * Records that a stop is requested, once: later calls return `false`. Recorded before anyone is
+   * told, so that a `stop()` from whoever hears of it (an `events$` subscriber) is the same stop.
+   * `haltForStop()` then acts on it.
+   */
   requestStop(reason: string): boolean {
     if (this.#stopReason !== undefined) return false;
     this.#stopReason = reason;
-    this.startAbort.abort();
-    this.#stopRequested$.next(reason);
     return true;
+  }
+
+  /** Acts on the stop request: aborts whatever of the start is in flight, then lets the stop begin. */
+  haltForStop(): void {
+    if (this.#stopReason === undefined) return;
+    this.startAbort.abort();
+    this.#stopRequested$.next(this.#stopReason);
   }
 
   /** starting → running, when the whole start succeeded. Returns whether it moved. */

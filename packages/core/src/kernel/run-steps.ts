@@ -28,7 +28,10 @@ export interface RunStepsOptions<T> {
   readonly abortGroup?: AbortGroup;
   /** Called when a deadline fires while some of its steps are in flight, before their grace period. */
   readonly onTimeout?: () => void;
-  /** Called with each step's outcome at the instant it ends: the one way a phase hears about its steps. */
+  /**
+   * Called with each step's outcome at the instant it ends: the one way a phase hears about its
+   * steps. Should it throw, the other steps are still heard and the batch errors once all ended.
+   */
   readonly onOutcome: (item: T, outcome: StepOutcome) => void;
   /** Called if a step given up as `unsettled` resolves later after all. Without it, it is no longer heard. */
   readonly onLateResolve?: (item: T) => void;
@@ -36,9 +39,11 @@ export interface RunStepsOptions<T> {
 
 /**
  * Runs steps all at once, each with an AbortSignal, a timeout and a grace period, and completes
- * once every step has ended; it never errors and never hangs longer than the longest timeout plus
- * the grace period (once aborted from outside, than the grace period). Every step's outcome goes to
- * `onOutcome`. Unsubscribing aborts the steps still in flight.
+ * once every step has ended; it never hangs longer than the longest timeout plus the grace period
+ * (once aborted from outside, than the grace period). Every step's outcome goes to `onOutcome`; it
+ * errors only if `onOutcome` threw, with the first thing it threw, once every step has ended, so
+ * that a bug in reporting loses no step and never leaves a subscriber waiting. Unsubscribing
+ * aborts the steps still in flight.
  *
  * The steps start at one instant, so steps with the same timeout share one deadline: one timer and
  * one AbortController, whose signal they all receive. When it fires, every step of it still in
@@ -102,6 +107,8 @@ class StepBatch<T> {
   #abortedFromOutside = false;
   #closed = false;
   #leaveGroup: (() => void) | undefined;
+  /** What `onOutcome` threw first, if it ever did: the batch errors with it at its end. */
+  #reportFailure: { readonly error: unknown } | undefined;
 
   constructor(options: RunStepsOptions<T>, subscriber: Subscriber<never>, count: number) {
     this.#options = options;
@@ -169,10 +176,12 @@ class StepBatch<T> {
     this.#remaining -= 1;
     try {
       this.#options.onOutcome(step.item, outcome);
-    } finally {
-      // Even if reporting threw (a throwing logger), the batch must end.
-      if (this.#remaining === 0) this.#complete();
+    } catch (error) {
+      // Never thrown back into whoever settled the step (a promise callback would turn it into
+      // an unhandled rejection); the batch errors with it once every step has ended.
+      this.#reportFailure ??= { error };
     }
+    if (this.#remaining === 0) this.#complete();
   }
 
   lateResolve(step: Step<T>): void {
@@ -203,7 +212,8 @@ class StepBatch<T> {
   #complete(): void {
     if (this.#closed) return;
     this.close();
-    this.#subscriber.complete();
+    if (this.#reportFailure) this.#subscriber.error(this.#reportFailure.error);
+    else this.#subscriber.complete();
   }
 
   #timeOut(deadline: Deadline<T>): void {

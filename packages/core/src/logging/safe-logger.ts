@@ -1,4 +1,4 @@
-import type { LogFn, Logger } from '../contracts/logger.js';
+import type { Logger } from '../contracts/logger.js';
 
 const SAFE = Symbol.for('@kratos-ts/core/safe-logger');
 const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -16,14 +16,14 @@ export function safeLogger(logger: Logger): Logger {
   if ((logger as { [SAFE]?: true })[SAFE]) return logger;
   const safe = { [SAFE]: true } as Logger & { [SAFE]: true };
   for (const level of LEVELS) {
-    safe[level] = ((objOrMsg: object | string, msg?: string): void => {
+    safe[level] = (objOrMsg: object | string, msg?: string): void => {
       try {
         if (msg === undefined) (logger[level] as (arg: object | string) => void)(objOrMsg);
         else logger[level](objOrMsg as object, msg);
       } catch {
         // A log line is never worth a failed lifecycle step: the line is lost, nothing else.
       }
-    }) as LogFn;
+    };
   }
   if (typeof logger.isLevelEnabled === 'function') {
     safe.isLevelEnabled = (level: string): boolean => {

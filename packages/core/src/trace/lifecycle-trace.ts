@@ -4,6 +4,7 @@ import type { Observable } from 'rxjs';
 import type { LifecycleEvent } from '../contracts/lifecycle-event.js';
 import type { LifecycleState } from '../contracts/lifecycle-state.js';
 import { describeError } from '../errors/describe.js';
+import { highResolutionNow } from '../kernel/kernel-scheduler.js';
 
 /** One Chrome trace event: a complete span (`ph: 'X'`) or a track name (`ph: 'M'`). Times in µs. */
 export interface TraceEvent {
@@ -13,7 +14,7 @@ export interface TraceEvent {
   readonly cat: string;
   /** `'X'`: a complete span with `ts` and `dur`; `'M'`: metadata naming the track `tid`. */
   readonly ph: 'X' | 'M';
-  /** When the span began, in µs on the trace's clock. */
+  /** When the span began, in µs on the trace's clock (by default since the epoch). */
   readonly ts: number;
   /** How long the span lasted, in µs; absent on track names. */
   readonly dur?: number;
@@ -43,9 +44,17 @@ export interface TracedKernel {
 
 /** What `lifecycleTrace` takes. */
 export interface LifecycleTraceOptions {
-  /** The clock, in ms. Default `performance.now()`; a scheduler's `now` in virtual-time tests. */
+  /**
+   * The clock, in ms: the one the kernel measures its steps with. Default `performance.timeOrigin +
+   * performance.now()` (ms since the epoch, to a fraction of a µs), the kernel's clock when it runs
+   * on the real scheduler. With a virtual scheduler injected (`KRATOS_SCHEDULER`, a TestScheduler),
+   * pass its clock: `now: () => scheduler.now()`.
+   */
   readonly now?: () => number;
-  /** Also record each span as a `performance.measure` named `kratos:<span>`. Default: with the default clock. */
+  /**
+   * Also record each span as a `performance.measure` named `kratos:<span>`. Default: with the
+   * default clock (the measures need its timeline).
+   */
   readonly measure?: boolean;
   /** The trace's `pid`. Default `process.pid`. */
   readonly pid?: number;
@@ -77,7 +86,7 @@ const TRACKS = ['lifecycle', 'hooks', 'registration', 'drain'] as const;
  * await trace.write('lifecycle.json');
  */
 export function lifecycleTrace(kernel: TracedKernel, options: LifecycleTraceOptions = {}): LifecycleTrace {
-  const now = options.now ?? (() => performance.now());
+  const now = options.now ?? highResolutionNow;
   const measure = options.measure ?? options.now === undefined;
   const pid = options.pid ?? process.pid;
   const tids = new Map<string, number>(TRACKS.map((track, i) => [track, i + 1]));
@@ -111,7 +120,13 @@ export function lifecycleTrace(kernel: TracedKernel, options: LifecycleTraceOpti
       tid: tid(track),
       args,
     });
-    if (measure) performance.measure(`kratos:${name}`, { start: startMs, duration: durationMs });
+    // performance.measure counts from performance.timeOrigin.
+    if (measure) {
+      performance.measure(`kratos:${name}`, {
+        start: startMs - performance.timeOrigin,
+        duration: durationMs,
+      });
+    }
   };
 
   const states = kernel.state$.subscribe((state) => {

@@ -22,7 +22,10 @@ describe('the kernel view handed to servers', () => {
     const vk = kernelWith(server);
     await vk.run(() => vk.stopAt(10));
     expect(view?.app).toBe(vk.kernel.app);
-    expect(view?.logger).toBe(logger);
+    // The app's logger, wrapped so that no log call throws (safeLogger): lines still reach it.
+    expect(view?.logger).toBe(vk.kernel.logger);
+    view?.logger.warn({ from: 'probe' }, 'through the view');
+    expect(logger.messages('warn')).toContain('through the view');
     expect(seen).toEqual(['starting', 'start while starting', 'running', 'stopping', 'stop', 'stopped']);
   });
 

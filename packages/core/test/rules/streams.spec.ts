@@ -61,6 +61,7 @@ describe('observables of the kernel', () => {
     });
     expect(seen).toEqual([
       '5 server-start 5',
+      '5 endpoint 0',
       '7 register 2',
       '50 signal',
       '50 stop-requested',

@@ -1,6 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
+import { performance } from 'node:perf_hooks';
+import { Subject } from 'rxjs';
 import { fakeHook, fakeServer, recordingRegistrar, virtualKernel } from '@kratos-ts/testing';
-import { lifecycleTrace, type TraceEvent } from '../../src/index.js';
+import {
+  lifecycleTrace,
+  type LifecycleEvent,
+  type LifecycleState,
+  type TraceEvent,
+} from '../../src/index.js';
 
 // A lifecycle in virtual time: every duration below is exact, so the trace's must be too.
 function tracedRun() {
@@ -103,5 +110,26 @@ describe('lifecycleTrace', () => {
     const before = trace.document().traceEvents.length;
     trace.stop();
     expect(trace.document().traceEvents).toHaveLength(before);
+  });
+
+  it('on the default clock, ts counts µs since the epoch and each span is also a performance.measure', () => {
+    const state$ = new Subject<LifecycleState>();
+    const events$ = new Subject<LifecycleEvent>();
+    const trace = lifecycleTrace({ state$, events$ });
+    const before = performance.timeOrigin + performance.now();
+    events$.next({ type: 'server-start', server: 'measured', status: 'ok', durationMs: 0.25 });
+    const after = performance.timeOrigin + performance.now();
+    trace.stop();
+
+    const started = span(trace.document().traceEvents, 'start measured');
+    expect(started.dur).toBe(250);
+    expect(started.ts).toBeGreaterThanOrEqual(Math.floor((before - 0.25) * 1000));
+    expect(started.ts).toBeLessThanOrEqual(Math.ceil((after - 0.25) * 1000));
+    const [measure] = performance.getEntriesByName('kratos:start measured', 'measure');
+    performance.clearMeasures('kratos:start measured');
+    expect(measure?.duration).toBe(0.25);
+    // On Node's timeline, which counts from performance.timeOrigin (to float rounding: 1 µs).
+    const measuredTs = (performance.timeOrigin + measure!.startTime) * 1000;
+    expect(Math.abs(measuredTs - started.ts)).toBeLessThanOrEqual(1);
   });
 });

@@ -130,6 +130,26 @@ describe('runSteps', () => {
     expect(outcomes.get('throws')?.error).toBe(broke);
   });
 
+  it('an onOutcome that throws loses no step: every step is still heard, then the batch errors with the first throw', () => {
+    const s = scheduler();
+    const heard: string[] = [];
+    const broken = new Error('reporting broke');
+    const options: RunStepsOptions<string> = {
+      run: (item) => timer(item === 'a' ? 10 : 20, s),
+      timeoutOf: () => 100,
+      grace: 0,
+      scheduler: s,
+      onOutcome: (item) => {
+        heard.push(`${s.now()} ${item}`);
+        throw item === 'a' ? broken : new Error('later');
+      },
+    };
+    s.run(({ expectObservable }) => {
+      expectObservable(runSteps(['a', 'b'], options)).toBe('20ms #', undefined, broken);
+    });
+    expect(heard).toEqual(['10 a', '20 b']);
+  });
+
   it('unsubscribing aborts the steps in flight and cancels the timers', () => {
     const s = scheduler();
     let signal: AbortSignal | undefined;
