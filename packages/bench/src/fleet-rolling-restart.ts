@@ -26,14 +26,15 @@ export async function run(): Promise<BenchFigure[]> {
   });
   printTimeline(report.instances, report.window);
   return [
-    ...clientFigures('http', report.http),
-    ...clientFigures('grpc', report.grpc),
+    ...clientFigures('fleet', 'http', report.http),
+    ...clientFigures('fleet', 'grpc', report.grpc),
     { name: 'fleet: total replacement time (3 instances)', value: report.replacementMs, unit: 'ms' },
   ];
 }
 
-function clientFigures(client: string, r: ClientReport): BenchFigure[] {
-  const prefix = `fleet ${client} client:`;
+/** Prints the timeline of every instance of a rolling restart and returns both clients' figures. */
+export function clientFigures(scenario: string, client: string, r: ClientReport): BenchFigure[] {
+  const prefix = `${scenario} ${client} client:`;
   const failures = r.failures.length > 0 ? ` (${r.failures.join(' | ')})` : '';
   return [
     { name: `${prefix} requests sent`, value: r.sent, unit: 'req' },
@@ -72,7 +73,8 @@ const COLUMNS: readonly (keyof InstanceTimeline | 'clientDropped')[] = [
   'exited',
 ];
 
-function printTimeline(
+/** Prints when each instance of a rolling restart reached each point of its life. */
+export function printTimeline(
   instances: readonly { id: string; timeline: InstanceTimeline; clientDropped?: number }[],
   [from, to]: readonly [number, number],
 ): void {

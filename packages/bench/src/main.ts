@@ -15,6 +15,10 @@ const SCENARIOS: readonly Scenario[] = [
   { title: 'http: cold start', load: () => import('./cold-start.js') },
   { title: 'http client: overhead vs undici', load: () => import('./http-client-overhead.js') },
   { title: 'fleet: rolling restart', load: () => import('./fleet-rolling-restart.js') },
+  {
+    title: 'fleet: rolling restart with etcd restarted mid-roll',
+    load: () => import('./fleet-etcd-restart.js'),
+  },
   { title: 'selectors: balance and throughput', load: () => import('./selectors-balance.js') },
 ];
 

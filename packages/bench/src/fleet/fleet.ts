@@ -3,6 +3,14 @@ import { EtcdRegistry } from '@kratos-ts/registry-etcd';
 import { startEtcd, type EtcdProcess } from './etcd-process.js';
 import { ExampleInstance } from './example-instance.js';
 
+/** An etcd outage a rolling restart goes through. */
+export interface EtcdOutage {
+  /** etcd stops just before the replacement of the old instance of this index (0-based) starts. */
+  readonly beforeInstance: number;
+  /** How long etcd stays down; the replacement is started meanwhile and must wait for it. */
+  readonly downMs: number;
+}
+
 /** What `Fleet.start` takes. */
 export interface FleetOptions {
   /** How many example instances run at once. */
@@ -78,13 +86,23 @@ export class Fleet {
 
   /**
    * Replaces every instance in turn, as a rolling update does: start a new one, wait until it is
-   * registered and running, SIGTERM the old one, wait for its exit. Resolves with the old ones'
-   * exit codes.
+   * registered and running, SIGTERM the old one, wait for its exit. With `etcdOutage`, etcd is
+   * stopped just before one replacement starts and started again (same data, same ports) `downMs`
+   * later, so that replacement has to wait for the registry. Resolves with the old ones' exit codes.
    */
-  async rollingRestart(): Promise<(number | null)[]> {
+  async rollingRestart(options: { readonly etcdOutage?: EtcdOutage } = {}): Promise<(number | null)[]> {
     const codes: (number | null)[] = [];
-    for (const old of [...this.instances]) {
-      await this.add();
+    const outage = options.etcdOutage;
+    for (const [index, old] of [...this.instances].entries()) {
+      if (outage?.beforeInstance === index) {
+        const etcd = this.#etcd;
+        if (!etcd) throw new Error('the fleet has no etcd: it was closed');
+        await etcd.stop();
+        const back = new Promise((resolve) => setTimeout(resolve, outage.downMs)).then(() => etcd.start());
+        await Promise.all([this.add(), back]);
+      } else {
+        await this.add();
+      }
       codes.push(await this.remove(old));
     }
     return codes;

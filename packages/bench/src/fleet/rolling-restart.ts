@@ -1,5 +1,5 @@
 import type { GreeterAnswer } from '@kratos-ts/example/greeter-clients';
-import { Fleet } from './fleet.js';
+import { Fleet, type EtcdOutage } from './fleet.js';
 import type { InstanceTimeline } from './example-instance.js';
 import { percentile, steadyLoad, type CallRecord } from './load.js';
 
@@ -17,6 +17,8 @@ export interface RollingRestartOptions {
   readonly workers: number;
   /** Pause after each call per caller, ms. */
   readonly pauseMs: number;
+  /** An etcd outage in the middle of the roll (see `Fleet.rollingRestart`). */
+  readonly etcdOutage?: EtcdOutage;
 }
 
 /** The calls of one client, split by window. */
@@ -87,7 +89,9 @@ export async function measureRollingRestart(options: RollingRestartOptions): Pro
     await sleep(options.steadyMs);
     const restartFrom = Date.now() - epoch;
     const old = [...fleet.instances];
-    const codes = await fleet.rollingRestart();
+    const codes = await fleet.rollingRestart(
+      options.etcdOutage === undefined ? {} : { etcdOutage: options.etcdOutage },
+    );
     const restartTo = Date.now() - epoch;
     await sleep(options.tailMs);
     stopLoad.abort();
