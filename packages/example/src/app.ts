@@ -70,7 +70,8 @@ export async function createExampleApp(
             services: [
               { definition: proto.definition, implementation: greeterImplementation(ctx.get(Greeter)) },
             ],
-            reflection: proto.packageDefinition,
+            // Outside production only (config.ts): reflection maps the whole API for any caller.
+            ...(config.grpcReflection ? { reflection: proto.packageDefinition } : {}),
           }),
       )
       .inSingletonScope();

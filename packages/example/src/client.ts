@@ -1,15 +1,20 @@
 import { pino } from 'pino';
+import { closeWithin } from './close-within.js';
 import { createGreeterClients, type GreeterTargets } from './greeter-clients.js';
 
 // `npm run client`: calls the greeter over HTTP and gRPC and prints which instance answered.
 // With ETCD_ENDPOINTS, through the registry (discovery:///greeter); else the addresses `npm start`
 // listens on (HTTP_TARGET, default http://127.0.0.1:8000; GRPC_TARGET, default 127.0.0.1:9000).
-// CALLS (default 6) calls per client, NAME (default Ada) is who is greeted.
+// CALLS (default 6) calls per client, NAME (default Ada) is who is greeted. CLOSE_TIMEOUT_MS
+// (default 5000) bounds each closing step (the clients, the registry).
 const env = process.env;
 const logger = pino({ name: 'greeter-client', level: env.LOG_LEVEL ?? 'warn' });
 const calls = Number(env.CALLS ?? 6);
 if (!Number.isInteger(calls) || calls < 1) throw new Error(`CALLS=${env.CALLS} must be a whole number >= 1`);
 const name = env.NAME ?? 'Ada';
+const closeTimeout = Number(env.CLOSE_TIMEOUT_MS ?? 5_000);
+if (!Number.isInteger(closeTimeout) || closeTimeout < 0)
+  throw new Error(`CLOSE_TIMEOUT_MS=${env.CLOSE_TIMEOUT_MS} must be a whole number >= 0`);
 const etcdEndpoints = (env.ETCD_ENDPOINTS ?? '')
   .split(',')
   .map((endpoint) => endpoint.trim())
@@ -46,7 +51,14 @@ try {
     }
   }
 } finally {
-  await clients.close();
-  await registry?.close();
+  process.exitCode = failed === 0 ? 0 : 1;
+  // Bounded, as the service's: a registry whose etcd is frozen must not keep the client alive.
+  const report = await closeWithin(
+    [
+      { name: 'clients', close: () => clients.close() },
+      ...(registry ? [{ name: 'registry', close: () => registry.close() }] : []),
+    ],
+    { timeoutMs: closeTimeout, timeoutName: 'CLOSE_TIMEOUT_MS', logger },
+  );
+  if (report.hung.length > 0) process.exit(process.exitCode);
 }
-process.exitCode = failed === 0 ? 0 : 1;

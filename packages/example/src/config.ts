@@ -12,6 +12,16 @@ export interface ExampleConfig {
   readonly etcdEndpoints: readonly string[];
   /** Lease TTL in seconds of the etcd registration (`ETCD_TTL`, default the registry's 15). */
   readonly etcdTtl: number | undefined;
+  /**
+   * Serve gRPC reflection (the whole API, to any caller): `GRPC_REFLECTION=on|off`; unset, on
+   * unless `NODE_ENV=production`. A development aid: leave it off where strangers can connect.
+   */
+  readonly grpcReflection: boolean;
+  /**
+   * Milliseconds each closing step (the etcd registry's close) may take once the app stopped
+   * (`CLOSE_TIMEOUT_MS`, default 5000); past it, the process exits without waiting for the step.
+   */
+  readonly closeTimeout: number;
 }
 
 /** Reads `ExampleConfig` from `env`; a malformed value is an error that names the variable. */
@@ -26,7 +36,19 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ExampleConfig 
       .map((endpoint) => endpoint.trim())
       .filter(Boolean),
     etcdTtl: env.ETCD_TTL ? integer(env, 'ETCD_TTL', 0) : undefined,
+    grpcReflection: reflection(env),
+    closeTimeout: milliseconds(env, 'CLOSE_TIMEOUT_MS', 5_000),
   };
+}
+
+// Reflection lists every service and message to whoever asks: a help in development, an open map
+// of the API in production.
+function reflection(env: NodeJS.ProcessEnv): boolean {
+  const raw = env.GRPC_REFLECTION;
+  if (raw === undefined || raw === '') return env.NODE_ENV !== 'production';
+  if (raw === 'on') return true;
+  if (raw === 'off') return false;
+  throw new Error(`GRPC_REFLECTION=${raw} must be on or off (unset: on unless NODE_ENV=production)`);
 }
 
 function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

@@ -29,6 +29,8 @@ export interface GreeterClients {
   close(): Promise<void>;
 }
 
+const SAY_HELLO = { service: 'greeter.v1.Greeter', method: 'SayHello' } as const;
+
 type SayHello = (
   request: { name: string },
   options: { deadline: Date },
@@ -46,7 +48,8 @@ type SayHello = (
 export function createGreeterClients(targets: GreeterTargets, logger: Logger = silentLogger): GreeterClients {
   const discovery = 'discovery' in targets ? targets.discovery : undefined;
   const service = 'discovery' in targets ? (targets.name ?? 'greeter') : undefined;
-  if (discovery) registerDiscoveryResolver(discovery, { logger });
+  // SayHello is idempotent: a call in flight on an instance that dies is retried on another.
+  if (discovery) registerDiscoveryResolver(discovery, { logger, retry: { methods: [SAY_HELLO] } });
   const httpClient: HttpClient = createHttpClient(
     discovery && service
       ? { target: `discovery:///${service}`, discovery, logger }

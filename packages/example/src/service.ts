@@ -2,7 +2,9 @@ import 'reflect-metadata';
 import { pino } from 'pino';
 import { LifecycleKernel, lifecycleTrace, SERVER, type Logger, type TransportServer } from '@kratos-ts/core';
 import { createExampleApp } from './app.js';
+import { closeWithin } from './close-within.js';
 import { readConfig } from './config.js';
+import { withInjectedFault } from './fault-injection.js';
 import { logFormat, showStartupTable } from './output-mode.js';
 
 // The example greeter: `npm start` at the repository root. Ctrl+C (or SIGTERM) drains and exits 0.
@@ -11,13 +13,16 @@ import { logFormat, showStartupTable } from './output-mode.js';
 // LOG_FORMAT: `json` or `pretty`; unset, pretty in a terminal and JSON elsewhere (CI, containers,
 // pipes). In a terminal with LOG_FORMAT unset, a startup table is printed at `running`.
 // KRATOS_TRACE=path.json: the lifecycle as a Chrome trace (Perfetto), written once stopped.
+// CLOSE_TIMEOUT_MS (default 5000) bounds each closing step after the stop (config.ts).
+// EXAMPLE_FAULT=close-hangs: a fault for the tests (fault-injection.ts); never set otherwise.
 // What only a terminal uses (the pretty printer, the table) is imported lazily: the JSON path
 // never runs it.
 async function main(): Promise<void> {
   const env = process.env;
   const tty = process.stdout.isTTY === true;
   const logger = await createLogger(env, tty);
-  const app = await createExampleApp(readConfig(), logger);
+  const config = readConfig();
+  const app = withInjectedFault(await createExampleApp(config, logger), env.EXAMPLE_FAULT);
   const kernel = app.container.get(LifecycleKernel);
   const tracePath = env.KRATOS_TRACE || undefined;
   const trace = tracePath === undefined ? undefined : lifecycleTrace(kernel);
@@ -40,7 +45,14 @@ async function main(): Promise<void> {
         logger.error({ err: error }, `could not write the lifecycle trace to ${tracePath}`);
       }
     }
-    await app.close();
+    // Bounded: a close that hangs (an etcd client while etcd is frozen) must not keep the process
+    // alive; what hangs holds a handle, so only an explicit exit ends the process then.
+    const report = await closeWithin([{ name: 'app.close', close: () => app.close() }], {
+      timeoutMs: config.closeTimeout,
+      timeoutName: 'CLOSE_TIMEOUT_MS',
+      logger,
+    });
+    if (report.hung.length > 0) process.exit(process.exitCode ?? 0);
   }
 }
 

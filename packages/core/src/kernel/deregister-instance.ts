@@ -9,8 +9,10 @@ import { stepReport } from './step-status.js';
 
 /**
  * Deregisters the instance from every registrar it registered with, all at once, each under
- * `registrarTimeout`. A failure or timeout is kept, and never keeps the servers from stopping
- * (in Kratos a failed Deregister left every server running).
+ * `registrarTimeout`. A failure or timeout never keeps the servers from stopping (in Kratos a
+ * failed Deregister left every server running), and is not fatal: the lease or TTL expires by
+ * itself, so it is noted (logged at warn, on `events$`, in the trace) and `run()` still resolves
+ * when nothing else failed; it is listed when `run()` rejects for another reason.
  */
 export function deregisterInstance(session: RunSession): Observable<never> {
   const { options, scheduler, emit } = session.ctx;
@@ -24,7 +26,7 @@ export function deregisterInstance(session: RunSession): Observable<never> {
     scheduler,
     onOutcome: (entry, outcome) => {
       const error = deregisterError(entry, outcome, options.registrarTimeout);
-      if (error) session.fail(error);
+      if (error) session.note(error);
       emit({ type: 'deregister', registrar: entry.name, ...stepReport(outcome, error) });
     },
   });

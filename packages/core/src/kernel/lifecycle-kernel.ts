@@ -142,7 +142,9 @@ export class LifecycleKernel implements KernelView {
 
   /**
    * Starts the application and settles when it has stopped: resolves after a clean stop (signal,
-   * `stop()`), rejects with a `KratosError` holding every error otherwise. Callable once.
+   * `stop()`), rejects with a `KratosError` holding every error otherwise. A failed deregistration
+   * alone is not fatal (logged at warn, on `events$`): `run()` still resolves when every server
+   * stopped cleanly. Callable once.
    */
   run(): Promise<void> {
     if (this.#settled) {
@@ -248,7 +250,7 @@ export class LifecycleKernel implements KernelView {
       uncaught?.unsubscribe();
       const failure = this.#uncaught
         ? uncaughtErrorFailure(this.#uncaught, session.errors)
-        : session.errors.length > 0
+        : session.failed
           ? collectErrors(session.errors)
           : undefined;
       if (this.#uncaught) {

@@ -1,9 +1,11 @@
 import type { LifecycleEvent } from '../contracts/lifecycle-event.js';
 import type { Logger } from '../contracts/logger.js';
+import { describeError } from '../errors/describe.js';
 
 /**
  * Logs one lifecycle event: state changes, signals and stop requests at info, each step at debug
- * when it went well, at warn or error when it did not. The running summary is logged separately.
+ * when it went well, at warn or error when it did not (a failed deregistration, which is not
+ * fatal, at warn with its error's message). The running summary is logged separately.
  */
 export function logEvent(logger: Logger, event: LifecycleEvent): void {
   switch (event.type) {
@@ -30,7 +32,9 @@ export function logEvent(logger: Logger, event: LifecycleEvent): void {
             : `registrar ${event.registrar}`;
       const fields = { step: type, status, durationMs, ...(error ? { err: error } : {}) };
       const message = `${type} ${subject}: ${status} in ${shownMs(durationMs)} ms`;
-      if (error) logger.error(fields, message);
+      // A failed deregistration does not fail the run (the lease expires by itself): a warning.
+      if (error && type === 'deregister') logger.warn(fields, `${message}: ${describeError(error)}`);
+      else if (error) logger.error(fields, message);
       else if (status === 'ok') logger.debug(fields, message);
       else logger.warn(fields, message);
     }

@@ -28,6 +28,8 @@ export class RunSession {
   #instance: ServiceInstance | undefined;
   #stopReason: string | undefined;
   readonly #errors: KratosError[] = [];
+  /** How many of `#errors` fail the run (the others were only noted). */
+  #fatalCount = 0;
   /** Servers whose start resolved (in time or late, before the stop took the list). */
   readonly #started = new Set<ServerEntry>();
   /** Registrars the instance is (or may be) registered with. */
@@ -42,9 +44,14 @@ export class RunSession {
     return this.#stage;
   }
 
-  /** Every error recorded so far, in order. */
+  /** Every error recorded so far, in order: the fatal ones and the noted ones. */
   get errors(): readonly KratosError[] {
     return this.#errors;
+  }
+
+  /** Whether an error that fails the run was recorded (not only noted ones). */
+  get failed(): boolean {
+    return this.#fatalCount > 0;
   }
 
   /** The instance registered (or to register); set once every server has started. */
@@ -69,7 +76,7 @@ export class RunSession {
 
   /** The start goes no further once something failed or a stop was requested. */
   get halted(): boolean {
-    return this.#errors.length > 0 || this.#stopReason !== undefined;
+    return this.#fatalCount > 0 || this.#stopReason !== undefined;
   }
 
   /** Someone may still send traffic: the app was running, or registered somewhere. Drain then. */
@@ -80,7 +87,16 @@ export class RunSession {
   /** Records an error; during the start it also aborts what is in flight (the start halts). */
   fail(error: KratosError): void {
     this.#errors.push(error);
+    this.#fatalCount += 1;
     if (this.#stage === 'starting') this.startAbort.abort();
+  }
+
+  /**
+   * Records an error that does not fail the run on its own (a failed deregistration: the lease
+   * expires by itself). It is still listed when the run fails for another reason.
+   */
+  note(error: KratosError): void {
+    this.#errors.push(error);
   }
 
   /** A server's start resolved in time. */

@@ -36,7 +36,7 @@ describe('stop rules', () => {
     expect(causes).toEqual(['one broke', 'two broke']);
   });
 
-  it('rule 10: a failed or timed-out deregistration is kept and never prevents the next steps', async () => {
+  it('rule 10: a failed or timed-out deregistration is logged, never prevents the next steps, and is not fatal', async () => {
     const a = fakeServer({ name: 'a' });
     const vk = virtualKernel({
       options: { name: 'test', registrarTimeout: 2_000 },
@@ -50,12 +50,11 @@ describe('stop rules', () => {
     const result = await vk.run(() => vk.signalAt(100));
     expect(a.stops).toEqual([2_100]);
     expect(vk.timeOf('close live')).toBe(2_100);
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
-    expect(result.error.errors.map((e) => (e as { code: string }).code).sort()).toEqual([
-      'KRATOS_DEREGISTER_FAILED',
-      'KRATOS_DEREGISTER_TIMEOUT',
-    ]);
+    expect(result).toEqual({ ok: true });
+    const warned = vk.logs
+      .filter((record) => record.level === 'warn')
+      .map((record) => (record.fields as { err?: { code?: string } } | undefined)?.err?.code);
+    expect(warned).toEqual(['KRATOS_DEREGISTER_FAILED', 'KRATOS_DEREGISTER_TIMEOUT']);
   });
 
   it('rule 11: servers keep serving during drainDelay, after deregistration', async () => {

@@ -1,6 +1,8 @@
 import { describeValue, hasMethods, invalidOptions, type Logger, silentLogger } from '@kratos-ts/core';
 import { DISCOVERY_DEFAULTS, filterProblems, type NodeFilter } from '@kratos-ts/discovery';
+import type { MethodConfig } from '@grpc/grpc-js';
 import type { SchedulerLike } from 'rxjs';
+import { checkRetryOption, type DiscoveryRetryOptions } from './discovery-retry-options.js';
 import { GrpcDiscoveryErrorCode } from './grpc-discovery-error-codes.js';
 
 /** Options of `registerDiscoveryResolver`. */
@@ -31,6 +33,13 @@ export interface DiscoveryResolverOptions {
   readonly logger?: Logger | undefined;
   /** Where the empty-list grace timer runs; a `TestScheduler` in tests. Default RxJS's async scheduler. */
   readonly scheduler?: SchedulerLike | undefined;
+  /**
+   * Retries the listed (idempotent) methods on `UNAVAILABLE` on another instance: grpc-js's
+   * `retryPolicy`, sent in the service config with `round_robin`. A call in flight on an instance
+   * that dies fails `UNAVAILABLE` otherwise. A channel with its own `grpc.service_config` keeps it,
+   * without this policy (a warning says so): put the `retryPolicy` in it then. Default none.
+   */
+  readonly retry?: DiscoveryRetryOptions | undefined;
 }
 
 /** The options once defaults are applied. */
@@ -42,6 +51,8 @@ export interface ResolvedDiscoveryResolverOptions {
   readonly logger: Logger;
   /** `undefined`: the node set's default. */
   readonly scheduler: SchedulerLike | undefined;
+  /** The method configs of `retry` (none without it), sent with round_robin. */
+  readonly methodConfig: readonly MethodConfig[];
 }
 
 /**
@@ -57,7 +68,7 @@ export const DISCOVERY_RESOLVER_DEFAULTS = Object.freeze({
   emptyGrace: DISCOVERY_DEFAULTS.emptyGrace,
 });
 
-const KNOWN_OPTIONS = ['scheme', 'secure', 'filters', 'emptyGrace', 'logger', 'scheduler'];
+const KNOWN_OPTIONS = ['scheme', 'secure', 'filters', 'emptyGrace', 'logger', 'scheduler', 'retry'];
 // Taking one of these over would break every channel of plain `host:port`, `ipv4:…` or `unix:…` targets.
 const GRPC_JS_SCHEMES = new Set(['dns', 'ipv4', 'ipv6', 'unix']);
 const SCHEME = /^[a-z][a-z0-9+.-]*$/;
@@ -136,6 +147,9 @@ export function resolveDiscoveryResolverOptions(
     );
   }
 
+  const retry = checkRetryOption(raw.retry);
+  if (!retry.ok) problems.push(...retry.problems);
+
   if (problems.length > 0) {
     const subject =
       typeof scheme === 'string' && SCHEME.test(scheme)
@@ -150,5 +164,6 @@ export function resolveDiscoveryResolverOptions(
     emptyGrace: emptyGrace as number,
     logger: logger as Logger,
     scheduler: scheduler as SchedulerLike | undefined,
+    methodConfig: retry.ok ? retry.methodConfig : [],
   };
 }

@@ -1,4 +1,10 @@
-import { experimental, status, type ChannelOptions, type ServiceConfig } from '@grpc/grpc-js';
+import {
+  experimental,
+  status,
+  type ChannelOptions,
+  type MethodConfig,
+  type ServiceConfig,
+} from '@grpc/grpc-js';
 import { describeError, type Logger, type ServiceDiscovery } from '@kratos-ts/core';
 import { watchNodes, type NodeSetState } from '@kratos-ts/discovery';
 import {
@@ -69,6 +75,7 @@ class DiscoveryResolver implements experimental.Resolver {
   // The addresses grpc-js has now, to skip reporting a list that did not change for the channel.
   #reported: string | undefined;
   #warnedInvalidTarget = false;
+  #warnedRetryNotApplied = false;
 
   /**
    * The `:authority` of the channel's calls (and the name TLS checks the certificate against, unless
@@ -189,7 +196,7 @@ class DiscoveryResolver implements experimental.Resolver {
     // policy rebuild its subchannel list for nothing.
     if (key === this.#reported) return;
     this.#reported = key;
-    const serviceConfig = this.#serviceConfig();
+    const serviceConfig = this.#serviceConfig(logger);
     if (this.#debugEnabled(logger)) {
       const listed =
         addresses.length > LISTED_ADDRESSES
@@ -227,12 +234,14 @@ class DiscoveryResolver implements experimental.Resolver {
   /**
    * Fails the channel's calls with UNAVAILABLE `details`, whatever its policy held. round_robin and
    * pick_first both ignore an error while they hold addresses, so the addresses are withdrawn first,
-   * and both reports carry round_robin: the one policy that lets go of every address on an empty
+   * and both reports carry round_robin (with the `retry` method configs unless the channel has its
+   * own config): the one policy that lets go of every address on an empty
    * list (pick_first keeps its connection) and then shows the error to calls. The channel's own
    * service config comes back with the next addresses; calls made meanwhile fail at once anyway.
    */
   #reportError(details: string): void {
-    const roundRobin = experimental.statusOrFromValue(roundRobinConfig());
+    const methodConfig = this.#channelConfig() === undefined ? this.#methodConfig() : [];
+    const roundRobin = experimental.statusOrFromValue(roundRobinConfig(methodConfig));
     if (this.#reported !== undefined)
       this.#listener(experimental.statusOrFromValue([]), {}, roundRobin, details);
     this.#reported = undefined;
@@ -245,14 +254,35 @@ class DiscoveryResolver implements experimental.Resolver {
   }
 
   /**
-   * round_robin, unless the channel brings its own `grpc.service_config` (or disabled resolver
-   * configs): grpc-js takes a resolver's config *instead of* the channel's, which would drop the
-   * channel's method configs (timeouts, retries), so `null` lets the channel's apply.
+   * round_robin with the `retry` option's method configs, unless the channel brings its own
+   * `grpc.service_config` (or disabled resolver configs): grpc-js takes a resolver's config
+   * *instead of* the channel's, which would drop the channel's method configs (timeouts, retries),
+   * so `null` lets the channel's apply. The `retry` option is then not applied: warned once.
    */
-  #serviceConfig(): experimental.StatusOr<ServiceConfig> | null {
-    if (this.#channelOptions['grpc.service_config']) return null;
-    if (this.#channelOptions['grpc.service_config_disable_resolution'] === 1) return null;
-    return experimental.statusOrFromValue(roundRobinConfig());
+  #serviceConfig(logger: Logger): experimental.StatusOr<ServiceConfig> | null {
+    const own = this.#channelConfig();
+    if (own === undefined) return experimental.statusOrFromValue(roundRobinConfig(this.#methodConfig()));
+    if (this.#methodConfig().length > 0 && !this.#warnedRetryNotApplied) {
+      this.#warnedRetryNotApplied = true;
+      const service = this.#service();
+      logger.warn(
+        { service },
+        `gRPC resolver of "${service}": the retry option of registerDiscoveryResolver is not applied to this channel, which has ${own}; put the retryPolicy in the channel's grpc.service_config instead`,
+      );
+    }
+    return null;
+  }
+
+  /** What makes the channel's own service config apply, if anything does. */
+  #channelConfig(): string | undefined {
+    if (this.#channelOptions['grpc.service_config']) return 'its own grpc.service_config';
+    if (this.#channelOptions['grpc.service_config_disable_resolution'] === 1)
+      return 'grpc.service_config_disable_resolution';
+    return undefined;
+  }
+
+  #methodConfig(): readonly MethodConfig[] {
+    return this.#registration$.value.options.methodConfig;
   }
 
   #service(): string {
@@ -270,6 +300,6 @@ class DiscoveryResolver implements experimental.Resolver {
   }
 }
 
-function roundRobinConfig(): ServiceConfig {
-  return { loadBalancingConfig: [{ round_robin: {} }], methodConfig: [] };
+function roundRobinConfig(methodConfig: readonly MethodConfig[]): ServiceConfig {
+  return { loadBalancingConfig: [{ round_robin: {} }], methodConfig: [...methodConfig] };
 }

@@ -161,6 +161,125 @@ describe('the discovery resolver', () => {
     });
   });
 
+  describe('retry (grpc-js retryPolicy on UNAVAILABLE)', () => {
+    const RETRY_POLICY = {
+      maxAttempts: 4,
+      initialBackoff: '0.05s',
+      maxBackoff: '1.5s',
+      backoffMultiplier: 3,
+      retryableStatusCodes: ['UNAVAILABLE'],
+    };
+
+    it('sends the listed methods with their retryPolicy beside round_robin, durations in seconds', async () => {
+      const { registry, resolver, reports, logger } = setup({
+        options: {
+          retry: {
+            methods: [
+              { service: 'greeter.v1.Greeter', method: 'SayHello' },
+              { service: 'billing.v2.Billing' },
+            ],
+            maxAttempts: 4,
+            initialBackoff: 50,
+            maxBackoff: 1_500,
+            backoffMultiplier: 3,
+          },
+        },
+      });
+      await registry.register(instance('a', ['grpc://127.0.0.1:9000']));
+
+      resolver.updateResolution();
+      await settle();
+
+      expect(reports[0]?.serviceConfig).toEqual({
+        loadBalancingConfig: [{ round_robin: {} }],
+        methodConfig: [
+          {
+            name: [{ service: 'greeter.v1.Greeter', method: 'SayHello' }, { service: 'billing.v2.Billing' }],
+            retryPolicy: RETRY_POLICY,
+          },
+        ],
+      });
+      expect(logger.messages('warn')).toEqual([]);
+    });
+
+    it('applies the defaults: 3 attempts, 100 ms then up to 1 s of backoff, multiplier 2', async () => {
+      const { registry, resolver, reports } = setup({
+        options: { retry: { methods: [{ service: 'greeter.v1.Greeter' }] } },
+      });
+      await registry.register(instance('a', ['grpc://127.0.0.1:9000']));
+
+      resolver.updateResolution();
+      await settle();
+
+      expect(reports[0]?.serviceConfig?.methodConfig).toEqual([
+        {
+          name: [{ service: 'greeter.v1.Greeter' }],
+          retryPolicy: {
+            maxAttempts: 3,
+            initialBackoff: '0.1s',
+            maxBackoff: '1s',
+            backoffMultiplier: 2,
+            retryableStatusCodes: ['UNAVAILABLE'],
+          },
+        },
+      ]);
+    });
+
+    it('keeps the policy in the reports that fail the calls, and after an empty list', async () => {
+      const { registry, resolver, reports, time } = setup({
+        options: { retry: { methods: [{ service: 'greeter.v1.Greeter' }] } },
+      });
+      await registry.register(instance('a', ['grpc://127.0.0.1:9000']));
+      resolver.updateResolution();
+      await settle();
+      await registry.deregister(instance('a', []));
+      time.advanceTo(1_000);
+      await settle();
+      await registry.register(instance('a', ['grpc://127.0.0.1:9000']));
+      await settle();
+
+      expect(reports).toHaveLength(4);
+      for (const report of reports) {
+        expect(report.serviceConfig?.methodConfig?.[0]?.name).toEqual([{ service: 'greeter.v1.Greeter' }]);
+      }
+    });
+
+    it('is not applied to a channel with its own grpc.service_config, which keeps it; a warning says so, once', async () => {
+      const { registry, resolver, reports, logger } = setup({
+        channelOptions: CHANNEL_CONFIG,
+        options: { retry: { methods: [{ service: 'greeter.v1.Greeter' }] } },
+      });
+      await registry.register(instance('a', ['grpc://127.0.0.1:9000']));
+      resolver.updateResolution();
+      await settle();
+      await registry.register(instance('b', ['grpc://127.0.0.1:9001']));
+      await settle();
+
+      expect(reports.map((report) => report.serviceConfig)).toEqual([null, null]);
+      expect(logger.messages('warn')).toEqual([
+        'gRPC resolver of "greeter": the retry option of registerDiscoveryResolver is not applied to this channel, which has its own grpc.service_config; put the retryPolicy in the channel\'s grpc.service_config instead',
+      ]);
+    });
+
+    it('follows a new registration: registering again without retry drops the policy', async () => {
+      const { registry, resolver, reports, scheme, time } = setup({
+        options: { retry: { methods: [{ service: 'greeter.v1.Greeter' }] } },
+      });
+      await registry.register(instance('a', ['grpc://127.0.0.1:9000']));
+      resolver.updateResolution();
+      await settle();
+      const next = new InMemoryRegistry();
+      await next.register(instance('b', ['grpc://127.0.0.1:9001']));
+      registerDiscoveryResolver(next, { scheme, scheduler: time.scheduler });
+      await settle();
+
+      expect(reports.map((report) => report.serviceConfig?.methodConfig)).toEqual([
+        [expect.objectContaining({ name: [{ service: 'greeter.v1.Greeter' }] })],
+        [],
+      ]);
+    });
+  });
+
   describe('first resolution and empty lists', () => {
     it('reports nothing until the registry lists an instance (calls wait in grpc-js meanwhile)', async () => {
       const { registry, resolver, reports, time } = setup();

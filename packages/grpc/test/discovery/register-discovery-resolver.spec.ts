@@ -50,6 +50,72 @@ describe('registerDiscoveryResolver', () => {
       'scheduler must be an RxJS SchedulerLike',
     ],
     ['options not an object', 'discovery', 'the options must be an object'],
+    ['retry not an object', { scheme: 'opt-r1', retry: true }, 'retry must be an object'],
+    ['retry without methods', { scheme: 'opt-r2', retry: {} }, 'retry.methods must list at least one method'],
+    ['retry with no method', { scheme: 'opt-r3', retry: { methods: [] } }, 'got an empty array'],
+    [
+      'a retry method with a path for a service',
+      { scheme: 'opt-r4', retry: { methods: [{ service: '/greeter.v1.Greeter/SayHello' }] } },
+      'retry.methods[0].service must be a fully-qualified service name',
+    ],
+    [
+      'a retry method with a bad method name',
+      { scheme: 'opt-r5', retry: { methods: [{ service: 'greeter.v1.Greeter', method: 'Say/Hello' }] } },
+      'retry.methods[0].method must be a method name',
+    ],
+    [
+      'a retry method with an unknown key',
+      { scheme: 'opt-r6', retry: { methods: [{ service: 'greeter.v1.Greeter', methods: 'SayHello' }] } },
+      'retry.methods[0] has an unknown key "methods"',
+    ],
+    [
+      'a retry method listed twice',
+      {
+        scheme: 'opt-r7',
+        retry: {
+          methods: [
+            { service: 'a.B', method: 'C' },
+            { service: 'a.B', method: 'C' },
+          ],
+        },
+      },
+      'retry.methods[1] names a.B/C a second time',
+    ],
+    [
+      'a retry method listed with its whole service',
+      { scheme: 'opt-r8', retry: { methods: [{ service: 'a.B', method: 'C' }, { service: 'a.B' }] } },
+      'names a.B/C and all of a.B: list the service alone',
+    ],
+    [
+      "retry.maxAttempts above grpc-js's limit",
+      { scheme: 'opt-r9', retry: { methods: [{ service: 'a.B' }], maxAttempts: 6 } },
+      'retry.maxAttempts must be an integer from 2 to 5',
+    ],
+    [
+      'retry.maxAttempts 1',
+      { scheme: 'opt-r10', retry: { methods: [{ service: 'a.B' }], maxAttempts: 1 } },
+      'got 1',
+    ],
+    [
+      'a fractional retry.initialBackoff',
+      { scheme: 'opt-r11', retry: { methods: [{ service: 'a.B' }], initialBackoff: 0.5 } },
+      'retry.initialBackoff must be a whole number of milliseconds >= 1',
+    ],
+    [
+      'retry.maxBackoff below initialBackoff',
+      { scheme: 'opt-r12', retry: { methods: [{ service: 'a.B' }], initialBackoff: 500, maxBackoff: 100 } },
+      'retry.maxBackoff (100) is below retry.initialBackoff (500)',
+    ],
+    [
+      'a zero retry.backoffMultiplier',
+      { scheme: 'opt-r13', retry: { methods: [{ service: 'a.B' }], backoffMultiplier: 0 } },
+      'retry.backoffMultiplier must be a finite number > 0',
+    ],
+    [
+      'retry.retryableStatusCodes (only UNAVAILABLE is retried)',
+      { scheme: 'opt-r14', retry: { methods: [{ service: 'a.B' }], retryableStatusCodes: ['INTERNAL'] } },
+      'unknown option "retry.retryableStatusCodes"',
+    ],
   ])(
     'rejects %s with KRATOS_GRPC_DISCOVERY_INVALID_OPTIONS naming it, and registers nothing',
     (_, options, culprit) => {
@@ -95,7 +161,7 @@ describe('registerDiscoveryResolver', () => {
   it('names the scheme it was asked to register when that scheme is one', () => {
     expect(failure(registry, { scheme: 'opt-named', colour: 'red' }).message).toBe(
       'The gRPC discovery resolver for scheme "opt-named" has invalid options:\n' +
-        '  - unknown option "colour": remove it or check its spelling (known: scheme, secure, filters, emptyGrace, logger, scheduler)',
+        '  - unknown option "colour": remove it or check its spelling (known: scheme, secure, filters, emptyGrace, logger, scheduler, retry)',
     );
   });
 
@@ -108,6 +174,7 @@ describe('registerDiscoveryResolver', () => {
         filters: undefined,
         logger: undefined,
         scheduler: undefined,
+        retry: undefined,
       }),
     ).not.toThrow();
     expect(resolverExists('opt-ok')).toBe(true);

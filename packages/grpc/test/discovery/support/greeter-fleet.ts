@@ -50,9 +50,8 @@ export class GreeterFleet {
   readonly discovery = new CountingDiscovery();
   readonly #instances = new Set<GreeterInstance>();
 
-  /** Starts an instance and registers it. */
-  async start(id: string): Promise<GreeterInstance> {
-    const greeter = new CountingGreeter(id);
+  /** Starts an instance (with its own handler when given) and registers it. */
+  async start(id: string, greeter: CountingGreeter = new CountingGreeter(id)): Promise<GreeterInstance> {
     const server = new GrpcServer({
       host: '127.0.0.1',
       port: 0,
