@@ -33,6 +33,8 @@ export { KratosErrorCode } from './errors/error-codes.js';
 export { KratosError, isKratosError, type KratosErrorOptions } from './errors/kratos-error.js';
 export { describeError, describeValue, hasMethods } from './errors/describe.js';
 export { invalidOptions } from './errors/invalid-options.js';
+export { hasUserinfo, redact, REDACTED } from './errors/redact.js';
+export { tlsMaterialProblem, type TlsMaterialProblem } from './errors/tls-material-problem.js';
 
 export { LifecycleKernel, type KernelDependencies } from './kernel/lifecycle-kernel.js';
 export { processSignals } from './kernel/process-signals.js';

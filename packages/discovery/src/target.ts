@@ -1,4 +1,4 @@
-import { KratosError } from '@kratos-ts/core';
+import { KratosError, redact } from '@kratos-ts/core';
 import { defaultPortOf } from './default-ports.js';
 import { DiscoveryErrorCode } from './discovery-error-codes.js';
 
@@ -77,7 +77,7 @@ export function parseTarget(target: string): Target {
 function invalidTarget(target: string, why: string): KratosError {
   return new KratosError(
     DiscoveryErrorCode.InvalidTarget,
-    `Invalid target "${target}": ${why}. Use "discovery:///<service name>" (with a discovery), ` +
+    `Invalid target "${redact(target)}": ${why}. Use "discovery:///<service name>" (with a discovery), ` +
       `"http://host:port", "https://host:port" or "host:port".`,
   );
 }

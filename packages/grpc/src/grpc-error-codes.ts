@@ -11,6 +11,12 @@ export const GrpcErrorCode = {
   InvalidOptions: 'KRATOS_GRPC_INVALID_OPTIONS',
   /** `start()` could not listen on host:port (port in use, address not on this host…). */
   BindFailed: 'KRATOS_GRPC_BIND_FAILED',
+  /**
+   * `start()` found the TLS material of `credentials` unusable: the message names the server and
+   * which of `private_key`, `cert_chain`, `rootCerts` (or the key and chain as a pair) is wrong and
+   * how to fix it; `cause` keeps OpenSSL's error. Nothing was bound.
+   */
+  TlsInvalid: 'KRATOS_GRPC_TLS_INVALID',
   /** `start()` was called while the server was already started. */
   AlreadyStarted: 'KRATOS_GRPC_ALREADY_STARTED',
   /**

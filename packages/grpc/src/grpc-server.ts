@@ -15,6 +15,7 @@ import {
 import { networkInterfaces } from 'node:os';
 import type { Subscription } from 'rxjs';
 import { grpcEndpoint } from './grpc-endpoint.js';
+import { grpcServerTlsError } from './grpc-server-tls-error.js';
 import { GrpcErrorCode } from './grpc-error-codes.js';
 import { guardImplementation, type GrpcHandlerFailure } from './guard-implementation.js';
 import { handlerFailureMessage } from './handler-failure-message.js';
@@ -109,8 +110,10 @@ export class GrpcServer implements TransportServer {
   }
 
   /**
-   * Binds host:port and resolves once the server serves. Rejects with `KRATOS_GRPC_BIND_FAILED` when
-   * the address cannot be bound, or with `signal.reason` when `signal` aborts first.
+   * Binds host:port and resolves once the server serves. Rejects with `KRATOS_GRPC_TLS_INVALID` when
+   * the key, certificate chain or root certificates of `credentials` are unusable, with
+   * `KRATOS_GRPC_BIND_FAILED` when the address cannot be bound, or with `signal.reason` when
+   * `signal` aborts first.
    */
   start(signal: AbortSignal): Promise<void> {
     if (this.#server) {
@@ -122,6 +125,9 @@ export class GrpcServer implements TransportServer {
       );
     }
     if (signal.aborted) return Promise.reject(signal.reason as Error);
+    // grpc-js reports bad TLS material as a bind failure, and takes any bytes as root certificates.
+    const tlsError = grpcServerTlsError(this.name, this.#options.credentials);
+    if (tlsError) return Promise.reject(tlsError);
     let server: GrpcJsServer;
     try {
       server = this.#createServer();

@@ -10,3 +10,8 @@ export {
   DISCOVERY_RESOLVER_DEFAULTS,
   type DiscoveryResolverOptions,
 } from './discovery/discovery-resolver-options.js';
+export {
+  DISCOVERY_RETRY_DEFAULTS,
+  type DiscoveryRetryMethod,
+  type DiscoveryRetryOptions,
+} from './discovery/discovery-retry-options.js';

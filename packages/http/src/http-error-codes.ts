@@ -13,6 +13,12 @@ export const HttpErrorCode = {
   PermissionDenied: 'KRATOS_HTTP_PERMISSION_DENIED',
   /** `listen()` failed for another reason (EADDRNOTAVAIL, ENOTFOUND …); the cause is kept. */
   ListenFailed: 'KRATOS_HTTP_LISTEN_FAILED',
+  /**
+   * `start()` found the `tls` options unusable: the message names the server and which of `key`,
+   * `cert`, `ca` (or the key and certificate as a pair) is wrong, and how to fix it; `cause` keeps
+   * OpenSSL's error. Nothing was listening.
+   */
+  TlsInvalid: 'KRATOS_HTTP_TLS_INVALID',
   /** `start()` was called while the server was already starting, listening or stopping. */
   AlreadyStarted: 'KRATOS_HTTP_ALREADY_STARTED',
   /** `endpoint()` was asked while the server was not listening. */

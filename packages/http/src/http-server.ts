@@ -13,6 +13,7 @@ import {
   KratosError,
   type Logger,
   safeLogger,
+  tlsMaterialProblem,
   type TransportServer,
 } from '@kratos-ts/core';
 import { clientWentAway, clientWentAwayMessage } from './client-went-away.js';
@@ -24,6 +25,7 @@ import { HttpErrorCode } from './http-error-codes.js';
 import type { HttpServerOptions } from './http-server-options.js';
 import { listen } from './listen.js';
 import { listenError } from './listen-error.js';
+import { listenTlsError } from './listen-tls-error.js';
 import { Probes } from './probes.js';
 import { resolveHttpServerOptions, type ResolvedHttpServerOptions } from './resolve-http-server-options.js';
 import type { ServerPhase } from './server-phase.js';
@@ -103,7 +105,8 @@ export class HttpServer implements TransportServer {
   }
 
   /**
-   * Listens on `host:port` and resolves on `listening`. Rejects with `KRATOS_HTTP_ADDRESS_IN_USE`,
+   * Listens on `host:port` and resolves on `listening`. Rejects with `KRATOS_HTTP_TLS_INVALID` when
+   * the `tls` key, certificate or CA is unusable, with `KRATOS_HTTP_ADDRESS_IN_USE`,
    * `KRATOS_HTTP_PERMISSION_DENIED` or `KRATOS_HTTP_LISTEN_FAILED` when it cannot bind, and with
    * `signal.reason` when `signal` aborts first. A stopped server may be started again.
    */
@@ -165,7 +168,7 @@ export class HttpServer implements TransportServer {
   async #start(signal: AbortSignal): Promise<void> {
     const { port, host } = this.#options;
     const tracker = new SocketTracker();
-    const server = this.#createServer(tracker);
+    const server = this.#createServerOrTlsError(tracker);
     this.#phase = 'starting';
     try {
       await listen(server, port, host, signal);
@@ -209,6 +212,19 @@ export class HttpServer implements TransportServer {
       this.#phase = 'stopped';
       this.#server = undefined;
       this.#tracker = undefined;
+    }
+  }
+
+  // Node accepts a CA that is no certificate and names no culprit for a bad key: find it first.
+  #createServerOrTlsError(tracker: SocketTracker): Server {
+    const { tls } = this.#options;
+    const problem = tls ? tlsMaterialProblem(tls) : undefined;
+    if (problem) throw listenTlsError(this.name, problem);
+    try {
+      return this.#createServer(tracker);
+    } catch (error) {
+      if (tls) throw listenTlsError(this.name, { cause: error });
+      throw error;
     }
   }
 

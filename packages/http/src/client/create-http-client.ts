@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { invalidOptions, KratosError } from '@kratos-ts/core';
+import { invalidOptions, KratosError, redact } from '@kratos-ts/core';
 import {
   nodesOf,
   p2c,
@@ -100,6 +100,7 @@ class DiscoveryHttpClient implements HttpClient {
     this.#pools = new NodePools({ service: options.service, logger: options.logger, tls: options.tls });
     this.#deadlines = new DeadlineQueue(options.scheduler, options.timeout);
     this.#readOptions = { maxResponseBytes: options.maxResponseBytes };
+    this.#warnUnverifiedTls();
     const { target, scheme } = options;
     if (target.kind === 'discovery' && options.discovery) {
       this.#nodeSet = watchNodes(options.discovery, target.name, {
@@ -120,6 +121,26 @@ class DiscoveryHttpClient implements HttpClient {
       };
       this.#nodeSet = staticNodes(options.service, nodesOf([instance], [scheme]));
     }
+  }
+
+  // Once per client, at its creation: verification off is a choice that must not go unnoticed.
+  #warnUnverifiedTls(): void {
+    const { unverifiedTls, loggerGiven, logger, target } = this.#options;
+    if (unverifiedTls.length === 0) return;
+    const shown = target.kind === 'discovery' ? `discovery:///${target.name}` : this.#fixedTarget();
+    const message =
+      `HTTP client of "${shown}" does not verify the TLS certificates of its nodes: ${unverifiedTls.join(' and ')} ` +
+      `turns verification off, so anyone on the path can impersonate them. Give the CA that signed them as tls.ca instead.`;
+    if (loggerGiven) {
+      logger.warn({ service: this.service, code: HttpClientErrorCode.TlsUnverified }, message);
+    } else {
+      process.emitWarning(message, { code: HttpClientErrorCode.TlsUnverified });
+    }
+  }
+
+  #fixedTarget(): string {
+    const { target, scheme } = this.#options;
+    return target.kind === 'static' ? `${scheme}://${target.address}` : this.service;
   }
 
   request(options: HttpRequestOptions): Promise<HttpResponse> {
@@ -331,15 +352,20 @@ class DiscoveryHttpClient implements HttpClient {
     // Too large is about the response and the limit, not the node's health.
     if (result.kind === 'too-large') return undefined;
     if (result.statusCode < 500) return undefined;
-    return new Error(`${node.endpoint} answered ${result.statusCode} to ${run.request.label}`);
+    return new Error(`${redact(node.endpoint)} answered ${result.statusCode} to ${run.request.label}`);
   }
 
   #logRetry(run: Run, node: Node, why: string): void {
     const { logger } = this.#options;
     if (logger.isLevelEnabled?.('debug') === false) return;
     logger.debug(
-      { service: this.service, node: node.endpoint, attempt: run.attempts, request: run.request.label },
-      `HTTP client of "${this.service}": retrying ${run.request.label} on another node: ${node.endpoint} failed (${why})`,
+      {
+        service: this.service,
+        node: redact(node.endpoint),
+        attempt: run.attempts,
+        request: run.request.label,
+      },
+      `HTTP client of "${this.service}": retrying ${run.request.label} on another node: ${redact(node.endpoint)} failed (${redact(why)})`,
     );
   }
 
@@ -411,7 +437,7 @@ class DiscoveryHttpClient implements HttpClient {
     }
     return new KratosError(
       HttpClientErrorCode.RequestFailed,
-      `Request ${request.label} to "${this.service}" failed${this.#progress(run)}: ${describe(result.error)}. ${advice}`,
+      `Request ${request.label} to "${this.service}" failed${this.#progress(run)}: ${redact(describe(result.error))}. ${advice}`,
       { cause: result.error, errors: [...run.errors] },
     );
   }
@@ -423,7 +449,7 @@ class DiscoveryHttpClient implements HttpClient {
       : `went past maxResponseBytes (${limit} bytes): it was aborted after ${result.received} bytes`;
     return new KratosError(
       HttpClientErrorCode.ResponseTooLarge,
-      `The ${result.statusCode} response to ${run.request.label} from "${this.service}" (node ${node.endpoint}) ${what}. ` +
+      `The ${result.statusCode} response to ${run.request.label} from "${this.service}" (node ${redact(node.endpoint)}) ${what}. ` +
         `Raise maxResponseBytes in the client's options, or take a large body as a stream with client.stream().`,
     );
   }
@@ -436,8 +462,8 @@ class DiscoveryHttpClient implements HttpClient {
     if (this.#closing) return this.#closedError(run);
     return new KratosError(
       HttpClientErrorCode.RequestFailed,
-      `The response body of ${run.request.label} from "${this.service}" (node ${node.endpoint}) broke off before its end: ` +
-        `${describe(cause)}. Check what the node does while it sends it; the request was not retried (its response had started).`,
+      `The response body of ${run.request.label} from "${this.service}" (node ${redact(node.endpoint)}) broke off before its end: ` +
+        `${redact(describe(cause))}. Check what the node does while it sends it; the request was not retried (its response had started).`,
       { cause },
     );
   }
@@ -446,7 +472,7 @@ class DiscoveryHttpClient implements HttpClient {
   #progress(run: Run): string {
     if (run.attempts === 0) return ' before any attempt';
     const plural = run.attempts === 1 ? 'attempt' : 'attempts';
-    return ` after ${run.attempts} ${plural} (nodes tried: ${[...run.tried].join(', ')})`;
+    return ` after ${run.attempts} ${plural} (nodes tried: ${redact([...run.tried].join(', '))})`;
   }
 }
 

@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from 'node:tls';
-import type { Logger } from '@kratos-ts/core';
+import { redact, type Logger } from '@kratos-ts/core';
 import type { Node } from '@kratos-ts/discovery';
 import { Pool } from 'undici';
 
@@ -48,8 +48,8 @@ export class NodePools {
       });
       this.#pools.set(node.endpoint, pool);
       this.#options.logger.debug(
-        { service: this.#options.service, node: node.endpoint },
-        `HTTP client of "${this.#options.service}": opened a connection pool to ${node.endpoint}`,
+        { service: this.#options.service, node: redact(node.endpoint) },
+        `HTTP client of "${this.#options.service}": opened a connection pool to ${redact(node.endpoint)}`,
       );
     }
     return pool;
@@ -61,8 +61,8 @@ export class NodePools {
       if (endpoints.has(endpoint)) continue;
       this.#pools.delete(endpoint);
       this.#options.logger.debug(
-        { service: this.#options.service, node: endpoint },
-        `HTTP client of "${this.#options.service}": ${endpoint} left; closing its pool once its requests finish`,
+        { service: this.#options.service, node: redact(endpoint) },
+        `HTTP client of "${this.#options.service}": ${redact(endpoint)} left; closing its pool once its requests finish`,
       );
       this.#retire(pool);
     }

@@ -2,10 +2,12 @@ import type { ConnectionOptions } from 'node:tls';
 import {
   describeValue,
   hasMethods,
+  hasUserinfo,
   invalidOptions,
   isKratosError,
   type KratosError,
   type Logger,
+  redact,
   type ServiceDiscovery,
   safeLogger,
   silentLogger,
@@ -14,6 +16,7 @@ import { parseTarget, type NodeFilter, type Selector, type Target } from '@krato
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { HttpClientErrorCode } from './http-client-error-codes.js';
 import { HTTP_CLIENT_DEFAULTS, type HttpClientOptions } from './http-client-options.js';
+import { unverifiedTlsOptions } from './unverified-tls-options.js';
 
 /** `HttpClientOptions` checked, with the target parsed and every default applied. */
 export interface ResolvedHttpClientOptions {
@@ -34,7 +37,11 @@ export interface ResolvedHttpClientOptions {
   /** `undefined`: the node set's default. */
   readonly emptyGrace: number | undefined;
   readonly tls: ConnectionOptions | undefined;
+  /** The `tls` options that turn certificate verification off (`tls.rejectUnauthorized: false` …); warned about once. */
+  readonly unverifiedTls: readonly string[];
   readonly logger: Logger;
+  /** `false` with the default (silent) logger: warnings then go to `process.emitWarning`. */
+  readonly loggerGiven: boolean;
   readonly scheduler: SchedulerLike;
 }
 
@@ -83,13 +90,18 @@ export function resolveHttpClientOptions(options: HttpClientOptions): ResolvedHt
     problem(
       `target must be a string such as 'discovery:///greeter' or 'http://127.0.0.1:8000', got ${describeValue(raw.target)}`,
     );
+  } else if (hasUserinfo(raw.target)) {
+    // Refused before parsing, so that no error (nor its cause) carries the credentials.
+    problem(
+      `target ${JSON.stringify(redact(raw.target))} carries credentials in its URL: list the host without them and send them in a header, e.g. request({ headers: { authorization } })`,
+    );
   } else {
     try {
       target = parseTarget(raw.target);
     } catch (error) {
       if (!isKratosError(error)) throw error;
       targetError = error;
-      problems.push(error.message);
+      problems.push(redact(error.message));
     }
   }
 
@@ -98,7 +110,7 @@ export function resolveHttpClientOptions(options: HttpClientOptions): ResolvedHt
     problem(`discovery must be a ServiceDiscovery (getService and watch), got ${describeValue(discovery)}`);
   } else if (target?.kind === 'discovery' && discovery === undefined) {
     problem(
-      `target "${String(raw.target)}" needs a discovery: pass the registry the service registers in, ` +
+      `target "${redact(String(raw.target))}" needs a discovery: pass the registry the service registers in, ` +
         `e.g. { target, discovery: registry }, or use a fixed 'http://host:port' target`,
     );
   }
@@ -147,16 +159,17 @@ export function resolveHttpClientOptions(options: HttpClientOptions): ResolvedHt
   if (secure !== undefined && typeof secure !== 'boolean') {
     problem(`secure must be true or false, got ${describeValue(secure)}`);
   }
+  const tls = raw.tls;
+  const tlsGiven = typeof tls === 'object' && tls !== null;
+  if (tls !== undefined && !tlsGiven) {
+    problem(`tls must be node:tls connection options such as { ca }, got ${describeValue(tls)}`);
+  }
   const scheme = resolveScheme(
     target,
     secure === true ? true : secure === false ? false : undefined,
+    tlsGiven,
     problem,
   );
-
-  const tls = raw.tls;
-  if (tls !== undefined && (typeof tls !== 'object' || tls === null)) {
-    problem(`tls must be node:tls connection options such as { ca }, got ${describeValue(tls)}`);
-  }
   const logger = raw.logger ?? silentLogger;
   if (!hasMethods(logger, ['debug', 'warn'])) {
     problem(
@@ -172,7 +185,7 @@ export function resolveHttpClientOptions(options: HttpClientOptions): ResolvedHt
 
   if (problems.length > 0 || !target) {
     const subject =
-      typeof raw.target === 'string' ? `HTTP client of ${JSON.stringify(raw.target)}` : 'HTTP client';
+      typeof raw.target === 'string' ? `HTTP client of ${JSON.stringify(redact(raw.target))}` : 'HTTP client';
     throw invalidOptions(
       HttpClientErrorCode.InvalidOptions,
       subject,
@@ -192,8 +205,10 @@ export function resolveHttpClientOptions(options: HttpClientOptions): ResolvedHt
     maxResponseBytes: maxResponseBytes as number,
     emptyGrace: emptyGrace as number | undefined,
     tls: tls as ConnectionOptions | undefined,
+    unverifiedTls: tlsGiven ? unverifiedTlsOptions(tls) : [],
     // No log call of the client may throw into a request.
     logger: safeLogger(logger as Logger),
+    loggerGiven: raw.logger !== undefined,
     scheduler: scheduler as SchedulerLike,
   };
 }
@@ -214,16 +229,27 @@ function resolveRetry(retry: unknown, problem: (message: string) => void): numbe
   return max;
 }
 
-// A discovery target calls its instances' http:// endpoints, or their https:// ones with secure: true;
-// a fixed target says its scheme itself, and secure must not contradict it.
+// A discovery target calls its instances' http:// endpoints, or their https:// ones with secure: true
+// or tls options; a fixed target says its scheme itself, and secure must not contradict it. tls
+// options never go with plaintext: they would be ignored, and the caller believes in TLS.
 function resolveScheme(
   target: Target | undefined,
   secure: boolean | undefined,
+  tls: boolean,
   problem: (message: string) => void,
 ): 'http' | 'https' {
-  const wanted = secure === undefined ? undefined : secure ? 'https' : 'http';
+  const wanted = secure === undefined ? (tls ? 'https' : undefined) : secure ? 'https' : 'http';
+  if (tls && secure === false) {
+    problem(
+      'tls options with secure: false would call in plaintext and ignore them: drop secure (tls implies https) or drop tls',
+    );
+  }
   if (target?.kind !== 'static' || target.scheme === undefined) return wanted ?? 'http';
-  if (wanted !== undefined && wanted !== target.scheme) {
+  if (tls && target.scheme === 'http') {
+    problem(
+      "tls options with an http:// target would call in plaintext and ignore them: use the target's https:// address, or drop tls",
+    );
+  } else if (secure !== undefined && wanted !== target.scheme) {
     problem(
       `secure: ${String(secure)} contradicts the target's ${target.scheme}:// scheme: drop secure or change the target's scheme`,
     );

@@ -1,4 +1,4 @@
-import { describeValue, invalidOptions } from '@kratos-ts/core';
+import { describeValue, invalidOptions, redact } from '@kratos-ts/core';
 import { HttpClientErrorCode } from './http-client-error-codes.js';
 import type { HttpRequestOptions } from './http-client.js';
 
@@ -55,7 +55,7 @@ export function resolveHttpRequest(options: HttpRequestOptions, service: string)
   if (typeof path !== 'string' || !PATH.test(path)) {
     problems.push(
       `path must start with '/' and hold only printable ASCII without spaces or '#' ` +
-        `(percent-encode the rest, e.g. with encodeURIComponent), got ${describeValue(path)}`,
+        `(percent-encode the rest, e.g. with encodeURIComponent), got ${describeValue(typeof path === 'string' ? redact(path) : path)}`,
     );
   }
   const headers = resolveHeaders(raw.headers, problems);

@@ -40,7 +40,8 @@ describe('createHttpClient options', () => {
       timeout: 500,
       retry: { max: 0 },
       emptyGrace: 0,
-      secure: false,
+      // tls with secure: false is refused now (it meant plaintext): see regressions/tls-client-calls-plaintext.
+      secure: true,
       tls: { rejectUnauthorized: true },
       logger: { debug() {}, info() {}, warn() {}, error() {} },
     });
