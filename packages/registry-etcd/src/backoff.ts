@@ -1,6 +1,8 @@
 import {
   defer,
+  race,
   retry,
+  take,
   throwError,
   timer,
   type MonoTypeOperatorFunction,
@@ -76,12 +78,18 @@ export interface RetryWithBackoffOptions {
    * after each read backs off instead of looping at once.
    */
   readonly resetOnSuccess?: boolean;
+  /**
+   * Subscribed while a delay is waited out: its first value ends the wait at once. E.g. a probe
+   * that emits when etcd answers again, so a recovery does not wait for the rest of a 2 s backoff.
+   * Default: every delay is waited out.
+   */
+  readonly wakeUp?: () => Observable<unknown>;
 }
 
 /**
  * Resubscribes to the source after every error, forever, waiting `backoffDelay(attempt)` between
  * attempts; the attempt count starts over after each value the source emits (a success), unless
- * `resetOnSuccess` is `false`.
+ * `resetOnSuccess` is `false`. A value of `wakeUp` ends a wait early.
  *
  * @example
  * grantAndPut$.pipe(retryWithBackoff({ backoff: { max: 2000 }, onRetry: ({ attempt }) => log(attempt) }));
@@ -94,7 +102,8 @@ export function retryWithBackoff<T>(options: RetryWithBackoffOptions = {}): Mono
       const delay = backoffDelay(attempt, options.backoff);
       return defer(() => {
         options.onRetry?.({ error, attempt, delay });
-        return timer(delay, options.scheduler);
+        const wait = timer(delay, options.scheduler);
+        return delay > 0 && options.wakeUp ? race(wait, options.wakeUp().pipe(take(1))) : wait;
       });
     },
   });

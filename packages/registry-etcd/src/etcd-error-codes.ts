@@ -18,6 +18,12 @@ export const EtcdErrorCode = {
    * a service name of megabytes: refused before sending, or by etcd. The message names the sizes.
    */
   RequestTooLarge: 'KRATOS_ETCD_REQUEST_TOO_LARGE',
+  /**
+   * The TLS handshake with etcd failed (unknown CA, hostname mismatch, a plaintext etcd called over
+   * `https`, a client certificate refused…): the message names the TLS cause; check `credentials`
+   * and the hosts' scheme.
+   */
+  Tls: 'KRATOS_ETCD_TLS_FAILED',
   /** Reading the instances of a service failed. */
   QueryFailed: 'KRATOS_ETCD_QUERY_FAILED',
   /** The call's AbortSignal aborted before etcd answered. */

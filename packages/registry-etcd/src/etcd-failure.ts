@@ -1,4 +1,4 @@
-import { describeError, KratosError } from '@kratos-ts/core';
+import { describeError, KratosError, redact } from '@kratos-ts/core';
 import {
   GRPCCancelledError,
   GRPCDeadlineExceededError,
@@ -30,7 +30,10 @@ export function isUnavailable(error: unknown): boolean {
 }
 
 /** The coded error for a failed registration, naming the hosts and the key and saying how to fix it. */
-export function registerFailure(error: unknown, { hosts, key }: EtcdFailureContext): KratosError {
+export function registerFailure(error: unknown, context: EtcdFailureContext): KratosError {
+  const { hosts, key } = shown(context);
+  const tls = tlsFailure(error, `register "${key}"`, hosts);
+  if (tls) return tls;
   // etcd3 counts gRPC's "message larger than max" as a network error: it is etcd's size limit.
   if (isRequestTooLarge(error)) {
     return new KratosError(
@@ -54,11 +57,8 @@ export function registerFailure(error: unknown, { hosts, key }: EtcdFailureConte
 }
 
 /** The coded error for a call whose signal aborted before etcd answered. */
-export function abortedFailure(
-  action: string,
-  reason: unknown,
-  { hosts, key }: EtcdFailureContext,
-): KratosError {
+export function abortedFailure(action: string, reason: unknown, context: EtcdFailureContext): KratosError {
+  const { hosts, key } = shown(context);
   return new KratosError(
     EtcdErrorCode.Aborted,
     `${action} "${key}" at etcd ${hosts} was aborted before etcd answered (${describeError(reason)}). If etcd is slow rather than down, raise KratosOptions.registrarTimeout.`,
@@ -67,11 +67,8 @@ export function abortedFailure(
 }
 
 /** The coded error for a failed lease revocation. */
-export function deregisterFailure(
-  error: unknown,
-  { hosts, key }: EtcdFailureContext,
-  ttl: number,
-): KratosError {
+export function deregisterFailure(error: unknown, context: EtcdFailureContext, ttl: number): KratosError {
+  const { hosts, key } = shown(context);
   return new KratosError(
     EtcdErrorCode.DeregisterFailed,
     `Could not revoke the lease of "${key}" at etcd ${hosts} (${describeError(error)}); its keepalive is stopped, so the key disappears within ${ttl} s (ttl). Check that etcd is reachable.`,
@@ -80,7 +77,10 @@ export function deregisterFailure(
 }
 
 /** The coded error for a failed read of a service's instances. */
-export function queryFailure(error: unknown, { hosts, key }: EtcdFailureContext): KratosError {
+export function queryFailure(error: unknown, context: EtcdFailureContext): KratosError {
+  const { hosts, key } = shown(context);
+  const tls = tlsFailure(error, `read the instances under "${key}"`, hosts);
+  if (tls) return tls;
   if (isRequestTooLarge(error)) {
     return new KratosError(
       EtcdErrorCode.RequestTooLarge,
@@ -91,6 +91,26 @@ export function queryFailure(error: unknown, { hosts, key }: EtcdFailureContext)
   return new KratosError(
     EtcdErrorCode.QueryFailed,
     `Could not read the instances under "${key}" from etcd ${hosts} (${describeError(error)}). Check that etcd is reachable and the user may read the namespace.`,
+    { cause: error },
+  );
+}
+
+// What grpc-js reports when the TLS handshake fails (it surfaces as UNAVAILABLE, like an outage).
+const TLS_CAUSE =
+  /\bTLS\b|\bSSL\b|certificate|self[- ]signed|unable to verify|wrong version number|handshake|tlsv1 alert|altnames/i;
+
+/** The context as messages show it: hosts without their userinfo, whatever handed them over. */
+function shown({ hosts, key }: EtcdFailureContext): EtcdFailureContext {
+  return { hosts: redact(hosts), key };
+}
+
+// A TLS failure named as one: raising a timeout cannot fix a CA, a certificate or a scheme.
+function tlsFailure(error: unknown, action: string, hosts: string): KratosError | undefined {
+  const detail = describeError(error);
+  if (!TLS_CAUSE.test(detail)) return undefined;
+  return new KratosError(
+    EtcdErrorCode.Tls,
+    `Could not ${action} at etcd ${hosts}: the TLS handshake failed (${redact(detail)}). Check EtcdRegistryOptions.credentials (rootCertificate must be the CA that signed etcd's certificate, privateKey and certChain a client certificate etcd trusts), that the certificate is valid for the host as written in hosts, and that the hosts' scheme (http:// or https://) matches etcd's --listen-client-urls.`,
     { cause: error },
   );
 }

@@ -1,5 +1,6 @@
 import type { Etcd3, IWatchResponse, Watcher } from 'etcd3';
 import { Observable } from 'rxjs';
+import { requestDeadline } from './request-deadline.js';
 
 /** What `etcdKeyPresence` takes. */
 export interface EtcdKeyPresenceOptions {
@@ -26,12 +27,15 @@ export function etcdKeyPresence(options: EtcdKeyPresenceOptions): Observable<boo
     let closed = false;
     client
       .get(key)
-      .options({ deadline: new Date(Date.now() + requestTimeout) })
+      .options(requestDeadline(requestTimeout))
       .exec()
       .then(
         (response) => {
           if (closed) return;
           subscriber.next(response.kvs.length > 0);
+          // A subscriber that unsubscribed on that first answer must not leave a watcher behind:
+          // etcd3 would keep re-opening it, and it would keep the process alive.
+          if (closed || subscriber.closed) return;
           const next = (BigInt(response.header.revision) + 1n).toString();
           watcher = client.watch().key(key).startRevision(next).watcher();
           watcher.on('data', (changes: IWatchResponse) => {

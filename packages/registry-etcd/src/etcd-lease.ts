@@ -1,8 +1,10 @@
 import { EtcdLeaseInvalidError, type Etcd3 } from 'etcd3';
 import { defer, map, Observable, ReplaySubject, throwError, catchError } from 'rxjs';
 import { etcdKeyPresence } from './etcd-key-presence.js';
+import type { KeepaliveEvents } from './keepalive-stall.js';
 import type { KeptLease, LeaseGrantor } from './kept-lease.js';
 import { LeaseGone } from './lease-gone.js';
+import { requestDeadline } from './request-deadline.js';
 
 /** What `etcdLeaseGrantor` takes. */
 export interface EtcdLeaseOptions {
@@ -11,10 +13,12 @@ export interface EtcdLeaseOptions {
   readonly value: string;
   /** Lease TTL in seconds. */
   readonly ttl: number;
-  /** Deadline of each request, in ms from its start. */
+  /** Deadline of each attempt of a request, in ms from its start. */
   readonly requestTimeout: number;
   /** Receives the promises of clean-ups that outlive an unsubscription, so `close()` can await them. */
   readonly track: (cleanup: Promise<unknown>) => void;
+  /** Watches each granted lease's keepalive answers (`reportKeepaliveStall`); returns its stop. */
+  readonly watchKeepalive?: (lease: KeepaliveEvents, leaseId: string) => () => void;
 }
 
 /**
@@ -25,8 +29,9 @@ export interface EtcdLeaseOptions {
  * `putAgain` puts it back on the same lease.
  */
 export function etcdLeaseGrantor(options: EtcdLeaseOptions): LeaseGrantor {
-  const { client, key, value, ttl, requestTimeout, track } = options;
-  const deadline = (): { deadline: Date } => ({ deadline: new Date(Date.now() + requestTimeout) });
+  const { client, key, value, ttl, requestTimeout, track, watchKeepalive } = options;
+  // Each attempt of each request (its failover retry too) gets its own requestTimeout.
+  const deadline = (): { readonly deadline: Date } => requestDeadline(requestTimeout);
   return () =>
     new Observable<KeptLease>((subscriber) => {
       const lease = client.lease(ttl, deadline());
@@ -34,6 +39,7 @@ export function etcdLeaseGrantor(options: EtcdLeaseOptions): LeaseGrantor {
       const onLost = (error: unknown): void => lost$.next(error);
       lease.on('lost', onLost);
       let emitted = false;
+      let stopWatchingKeepalive: (() => void) | undefined;
       lease
         .grant()
         .then(async (id) => {
@@ -45,6 +51,7 @@ export function etcdLeaseGrantor(options: EtcdLeaseOptions): LeaseGrantor {
           (id) => {
             if (subscriber.closed) return;
             emitted = true;
+            stopWatchingKeepalive = watchKeepalive?.(lease, id);
             subscriber.next({
               id,
               lost$: lost$.asObservable(),
@@ -66,6 +73,7 @@ export function etcdLeaseGrantor(options: EtcdLeaseOptions): LeaseGrantor {
         );
       return () => {
         lease.off('lost', onLost);
+        stopWatchingKeepalive?.();
         if (emitted) {
           lease.release();
         } else {

@@ -1,4 +1,4 @@
-import { describeValue, hasMethods, invalidOptions, type Logger } from '@kratos-ts/core';
+import { describeValue, hasMethods, hasUserinfo, invalidOptions, redact, type Logger } from '@kratos-ts/core';
 import type { Etcd3, IOptions } from 'etcd3';
 import type { SchedulerLike } from 'rxjs';
 import { BACKOFF_DEFAULTS, type BackoffOptions } from './backoff.js';
@@ -13,7 +13,10 @@ import { ETCD_MAX_REQUEST_BYTES } from './request-size.js';
  * new EtcdRegistry({ client: new Etcd3({ hosts: 'http://10.0.0.7:2379' }) }); // you close the client
  */
 export interface EtcdRegistryOptions {
-  /** etcd endpoints, with their `http://` or `https://` scheme. Required unless `client` is given. */
+  /**
+   * etcd endpoints, with their `http://` or `https://` scheme. Required unless `client` is given.
+   * A host with credentials in its URL (`http://user:pw@host:2379`) is refused: use `auth`.
+   */
   readonly hosts?: string | readonly string[];
   /**
    * An etcd3 client to use instead of creating one. The registry never closes it. Its fault
@@ -24,13 +27,14 @@ export interface EtcdRegistryOptions {
   readonly namespace?: string;
   /** Lease TTL in seconds, an integer ≥ 2 (etcd raises smaller TTLs). Default 15. */
   readonly ttl?: number;
-  /** etcd user and password, passed to etcd3. */
+  /** etcd user and password, passed to etcd3. Never echoed in an error or a log line. */
   readonly auth?: IOptions['auth'];
   /** TLS credentials (root certificate, client key and chain), passed to etcd3. */
   readonly credentials?: IOptions['credentials'];
   /**
    * How long one etcd request may take before it fails, in ms. Default 3000: with etcd unreachable,
-   * `register` fails within about twice this (one failover retry), well inside `registrarTimeout`.
+   * one request fails within (hosts + 1) × this: each attempt (etcd3's failover retry, once per
+   * host) gets its own deadline. `register` retries until its signal aborts (`registrarTimeout`).
    */
   readonly requestTimeout?: number;
   /**
@@ -48,6 +52,18 @@ export interface EtcdRegistryOptions {
   readonly logger?: Logger;
   /** The scheduler backoff delays run on. Default RxJS' `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
+  /**
+   * How long `close()` may take, in ms. Default 3000. Past it, every etcd call still open (a revoke,
+   * a watch or keepalive stream waiting on an etcd that does not answer) is cut and the client
+   * closed, so nothing the registry opened keeps the process alive.
+   */
+  readonly closeTimeout?: number;
+  /**
+   * How long a watch may stay disconnected from etcd before a warning names the hosts and the
+   * service, in ms. Default 5000. One warning per outage, and one line when the watch is back.
+   * The same delay without an answer to a lease keepalive warns too, before the lease can expire.
+   */
+  readonly outageWarnAfter?: number;
 }
 
 /**
@@ -65,6 +81,10 @@ export const ETCD_REGISTRY_DEFAULTS = Object.freeze({
   maxRequestBytes: ETCD_MAX_REQUEST_BYTES,
   /** Re-registration and watch backoff: 0 ms, then 200 ms doubling up to 2 s, each minus up to 20 % at random. */
   backoff: BACKOFF_DEFAULTS,
+  /** How long `close()` may take before it cuts what etcd did not end, in ms. */
+  closeTimeout: 3_000,
+  /** How long a watch may stay disconnected, or a keepalive unanswered, before a warning, in ms. */
+  outageWarnAfter: 5_000,
 });
 
 /** The lowest TTL etcd keeps as given; it raises smaller ones to its own minimum. */
@@ -82,6 +102,8 @@ const KNOWN_OPTIONS = new Set([
   'backoff',
   'logger',
   'scheduler',
+  'closeTimeout',
+  'outageWarnAfter',
 ]);
 const BACKOFF_KEYS = new Set(['initial', 'max', 'jitter', 'random']);
 
@@ -115,9 +137,14 @@ export function validateOptions(options: EtcdRegistryOptions): void {
     problems.push('no etcd hosts: pass hosts: ["http://127.0.0.1:2379"] or a client: new Etcd3(...)');
   }
   for (const host of hostsGiven) {
-    if (typeof host !== 'string' || !/^https?:\/\/[^/]+$/.test(host)) {
+    if (typeof host === 'string' && hasUserinfo(host)) {
+      // A URL's userinfo ends up in every message that names the hosts; `auth` is never echoed.
       problems.push(
-        `host ${describeValue(host)} is not "http://host:port" or "https://host:port": add the scheme, drop any path`,
+        `host ${describeValue(redact(host))} carries credentials in its URL: pass them as auth: { username, password } and list the host without them`,
+      );
+    } else if (typeof host !== 'string' || !/^https?:\/\/[^/]+$/.test(host)) {
+      problems.push(
+        `host ${typeof host === 'string' ? describeValue(redact(host)) : describeValue(host)} is not "http://host:port" or "https://host:port": add the scheme, drop any path`,
       );
     }
   }
@@ -138,6 +165,14 @@ export function validateOptions(options: EtcdRegistryOptions): void {
     problems.push(
       `requestTimeout ${describeValue(requestTimeout)} must be a finite number of milliseconds > 0: leave it out for the default (${ETCD_REGISTRY_DEFAULTS.requestTimeout})`,
     );
+  }
+  for (const key of ['closeTimeout', 'outageWarnAfter'] as const) {
+    const value = raw[key] ?? ETCD_REGISTRY_DEFAULTS[key];
+    if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
+      problems.push(
+        `${key} ${describeValue(value)} must be a finite number of milliseconds > 0: leave it out for the default (${ETCD_REGISTRY_DEFAULTS[key]})`,
+      );
+    }
   }
   const maxRequestBytes = raw.maxRequestBytes ?? ETCD_REGISTRY_DEFAULTS.maxRequestBytes;
   if (typeof maxRequestBytes !== 'number' || !Number.isSafeInteger(maxRequestBytes) || maxRequestBytes < 1) {

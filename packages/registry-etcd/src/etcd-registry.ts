@@ -11,16 +11,21 @@ import type { Etcd3 } from 'etcd3';
 import { Observable, asyncScheduler, type SchedulerLike, type Subscriber } from 'rxjs';
 import { abortable } from './abortable.js';
 import type { BackoffOptions } from './backoff.js';
+import type { EtcdCallTracker } from './etcd-call-tracker.js';
 import { createEtcdClient } from './etcd-client.js';
 import { EtcdErrorCode } from './etcd-error-codes.js';
 import {
   abortedFailure,
   deregisterFailure,
+  isUnavailable,
   queryFailure,
   registerFailure,
   type EtcdFailureContext,
 } from './etcd-failure.js';
 import { etcdLeaseGrantor } from './etcd-lease.js';
+import { answerProbe } from './answer-probe.js';
+import { gaveUpRegistering } from './gave-up-registering.js';
+import { requestDeadline } from './request-deadline.js';
 import {
   ETCD_REGISTRY_DEFAULTS,
   hostList,
@@ -29,6 +34,7 @@ import {
 } from './etcd-registry-options.js';
 import { etcdServiceWatch } from './etcd-service-watch.js';
 import { decodeInstance, encodeInstance } from './instance-codec.js';
+import { reportKeepaliveStall } from './keepalive-stall.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { oversizedPut } from './request-size.js';
 import { invalidKeySegment, serviceKey, servicePrefix } from './service-key.js';
@@ -51,6 +57,10 @@ import { watchService } from './watch-service.js';
 export class EtcdRegistry implements ServiceRegistrar, ServiceDiscovery {
   readonly #client: Etcd3;
   readonly #ownsClient: boolean;
+  /** The calls of the client the registry created, cut when `close()` runs out of time. */
+  readonly #calls: EtcdCallTracker | undefined;
+  readonly #closeTimeout: number;
+  readonly #outageWarnAfter: number;
   readonly #hosts: string;
   readonly #namespace: string;
   readonly #ttl: number;
@@ -63,6 +73,7 @@ export class EtcdRegistry implements ServiceRegistrar, ServiceDiscovery {
   readonly #watchers = new Set<Subscriber<ServiceInstance[]>>();
   readonly #cleanups = new Set<Promise<unknown>>();
   #closed = false;
+  #closing: Promise<void> | undefined;
 
   /** Throws a `KRATOS_ETCD_INVALID_OPTIONS` error when the options are invalid (e.g. `ttl` < 2). */
   constructor(options: EtcdRegistryOptions) {
@@ -77,8 +88,16 @@ export class EtcdRegistry implements ServiceRegistrar, ServiceDiscovery {
     this.#logger = safeLogger(options.logger ?? silentLogger);
     this.#scheduler = options.scheduler ?? asyncScheduler;
     this.#hosts = hosts.length > 0 ? hosts.join(', ') : 'the hosts of the given etcd3 client';
+    this.#closeTimeout = options.closeTimeout ?? ETCD_REGISTRY_DEFAULTS.closeTimeout;
+    this.#outageWarnAfter = options.outageWarnAfter ?? ETCD_REGISTRY_DEFAULTS.outageWarnAfter;
     this.#ownsClient = options.client === undefined;
-    this.#client = options.client ?? createEtcdClient(hosts, options, this.#backoff);
+    if (options.client) {
+      this.#client = options.client;
+    } else {
+      const owned = createEtcdClient(hosts, options, this.#backoff);
+      this.#client = owned.client;
+      this.#calls = owned.calls;
+    }
   }
 
   /**
@@ -87,7 +106,11 @@ export class EtcdRegistry implements ServiceRegistrar, ServiceDiscovery {
    * any loss, forever. Registering the same name and id again replaces the instance.
    * While registered, a key that disappears (deleted out of band, or by another registry holding
    * the same instance id) is put back on the same lease at once.
-   * Rejects with `KRATOS_ETCD_UNAVAILABLE` (etcd did not answer), `KRATOS_ETCD_REGISTER_FAILED`
+   * While etcd does not answer (down, restarting, frozen), the registration is retried with
+   * `backoff` until `signal` aborts (the kernel aborts it at `registrarTimeout`); a wait ends
+   * early as soon as etcd answers a probe. Without a `signal`, the first failure rejects at once.
+   * Rejects with `KRATOS_ETCD_UNAVAILABLE` (etcd did not answer; after retrying, the message names
+   * the attempts and the last failure), `KRATOS_ETCD_REGISTER_FAILED`
    * (etcd refused), `KRATOS_ETCD_REQUEST_TOO_LARGE` (key and value over `maxRequestBytes`, checked
    * before sending, or over etcd's own limit), `KRATOS_ETCD_ABORTED` (`signal` aborted first;
    * nothing is left registered) or `KRATOS_ETCD_INVALID_INSTANCE`.
@@ -109,6 +132,16 @@ export class EtcdRegistry implements ServiceRegistrar, ServiceDiscovery {
         ttl: this.#ttl,
         requestTimeout: this.#requestTimeout,
         track: (cleanup) => this.#track(cleanup),
+        watchKeepalive: (lease, leaseId) =>
+          reportKeepaliveStall(lease, {
+            key: shown,
+            leaseId,
+            hosts: this.#hosts,
+            ttl: this.#ttl,
+            warnAfter: this.#outageWarnAfter,
+            scheduler: this.#scheduler,
+            logger: this.#logger,
+          }),
       }),
       {
         key: shown,
@@ -116,7 +149,25 @@ export class EtcdRegistry implements ServiceRegistrar, ServiceDiscovery {
         backoff: this.#backoff,
         scheduler: this.#scheduler,
         startFailure: (error) => registerFailure(error, context),
-        abortFailure: (action, reason) => abortedFailure(action, reason, context),
+        abortFailure: (action, reason, lastFailure) =>
+          lastFailure
+            ? gaveUpRegistering(reason, lastFailure, context)
+            : abortedFailure(action, reason, context),
+        // Wait for an etcd that does not answer (down, restarting, frozen); a refusal is final.
+        retryFirst: (error) => registerFailure(error, context).code === EtcdErrorCode.Unavailable,
+        // Any answer from etcd, a refusal included, ends a backoff wait: etcd is back.
+        registryAnswers: () =>
+          answerProbe(
+            () =>
+              this.#client
+                .get(key)
+                .options(requestDeadline(this.#requestTimeout))
+                .exists()
+                .catch((error: unknown) => {
+                  if (isUnavailable(error)) throw error;
+                }),
+            { scheduler: this.#scheduler },
+          ),
         stopFailure: (error) => deregisterFailure(error, context, this.#ttl),
       },
     );
@@ -170,7 +221,7 @@ export class EtcdRegistry implements ServiceRegistrar, ServiceDiscovery {
     const request = this.#client
       .getAll()
       .prefix(prefix)
-      .options({ deadline: new Date(Date.now() + this.#requestTimeout) })
+      .options(requestDeadline(this.#requestTimeout))
       .strings()
       .catch((error: unknown) => {
         throw queryFailure(error, context);
@@ -184,12 +235,13 @@ export class EtcdRegistry implements ServiceRegistrar, ServiceDiscovery {
   /**
    * The instances of `name`: the full list on subscribe, then again after every change. The etcd
    * watch is re-established (and the full list emitted again) after any error, with backoff,
-   * forever; unsubscribing cancels it. `close()` completes every watch.
+   * forever; unsubscribing cancels it. `close()` completes every watch. A watch cut from etcd for
+   * over `outageWarnAfter` warns once, naming the hosts and the service, and logs its recovery once.
    */
   watch(name: string): Observable<ServiceInstance[]> {
     const prefix = servicePrefix(this.#namespace, name);
     const watched = watchService(
-      () =>
+      (outage) =>
         etcdServiceWatch({
           client: this.#client,
           prefix,
@@ -197,8 +249,16 @@ export class EtcdRegistry implements ServiceRegistrar, ServiceDiscovery {
           requestTimeout: this.#requestTimeout,
           logger: this.#logger,
           track: (cleanup) => this.#track(cleanup),
+          outage,
         }),
-      { name: shownKey(name), logger: this.#logger, backoff: this.#backoff, scheduler: this.#scheduler },
+      {
+        name: shownKey(name),
+        logger: this.#logger,
+        backoff: this.#backoff,
+        scheduler: this.#scheduler,
+        hosts: this.#hosts,
+        warnAfter: this.#outageWarnAfter,
+      },
     );
     return new Observable<ServiceInstance[]>((subscriber) => {
       if (this.#closed) {
@@ -217,11 +277,46 @@ export class EtcdRegistry implements ServiceRegistrar, ServiceDiscovery {
   /**
    * Deregisters every instance still registered (best effort), completes every watch, waits for
    * their etcd calls to end (each within `requestTimeout`), and closes the etcd client if the
-   * registry created it. Leaves no timer or stream behind. Idempotent.
+   * registry created it. Bounded: after `closeTimeout` (default 3000 ms) it stops waiting, closes
+   * the client and cuts every etcd call still open (with a warning), so an etcd that does not
+   * answer (frozen, unreachable) never keeps the process alive. Leaves no timer or stream behind.
+   * Idempotent: a second call returns the first one's promise. A `client` you passed is not closed,
+   * and its calls are not cut: close it yourself.
    */
-  async close(): Promise<void> {
-    if (this.#closed) return;
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
     this.#closed = true;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<true>((resolve) => {
+      timer = setTimeout(() => resolve(true), this.#closeTimeout);
+      // The bound itself must not be what keeps the process alive.
+      timer.unref();
+    });
+    const late = await Promise.race([this.#closeGracefully().then(() => false), timedOut]);
+    clearTimeout(timer);
+    if (!this.#ownsClient) {
+      if (late)
+        this.#logger.warn(
+          { hosts: this.#hosts, closeTimeoutMs: this.#closeTimeout },
+          `Closing the etcd registry took over closeTimeout (${this.#closeTimeout} ms): etcd (${this.#hosts}) did not answer. Its calls on the etcd3 client you passed may still be open: close that client.`,
+        );
+      return;
+    }
+    this.#client.close();
+    // Closing gRPC channels does not end their open calls; cutting them lets the sockets go.
+    const cut = this.#calls?.cancelAll('EtcdRegistry.close() ran out of closeTimeout') ?? 0;
+    if (late)
+      this.#logger.warn(
+        { hosts: this.#hosts, closeTimeoutMs: this.#closeTimeout, cutCalls: cut },
+        `Closing the etcd registry took over closeTimeout (${this.#closeTimeout} ms): etcd (${this.#hosts}) did not answer, so ${cut} etcd call(s) still open were cut. Leases not revoked expire after their ttl (${this.#ttl} s).`,
+      );
+  }
+
+  async #closeGracefully(): Promise<void> {
     const keepers = [...this.#keepers.values()];
     this.#keepers.clear();
     const stops = keepers.map((keeper) =>
@@ -237,13 +332,16 @@ export class EtcdRegistry implements ServiceRegistrar, ServiceDiscovery {
     for (const subscriber of [...this.#watchers]) subscriber.complete();
     await Promise.all(stops);
     while (this.#cleanups.size > 0) await Promise.allSettled([...this.#cleanups]);
-    if (this.#ownsClient) this.#client.close();
   }
 
   /** Keeps a clean-up that outlives its call, so `close()` waits for it (at most `requestTimeout`). */
   #track(cleanup: Promise<unknown>): void {
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.#requestTimeout)));
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.#requestTimeout);
+      // A clean-up still pending after close() gave up must not keep the process alive.
+      timer.unref();
+    });
     const bounded: Promise<unknown> = Promise.race([cleanup, timeout]).finally(() => {
       clearTimeout(timer);
       this.#cleanups.delete(bounded);

@@ -7,10 +7,20 @@ import type { KeptLease, LeaseGrantor } from './kept-lease.js';
 export interface LeaseKeeperOptions extends KeepRegisteredOptions {
   /** The error `start` rejects with when the first registration fails. */
   readonly startFailure: (error: unknown) => Error;
-  /** The error `start`/`stop` reject with when their signal aborts first. */
-  readonly abortFailure: (action: string, reason: unknown) => Error;
+  /**
+   * The error `start`/`stop` reject with when their signal aborts first; `lastFailure` is the
+   * last failed attempt of a start that was retrying until then.
+   */
+  readonly abortFailure: (action: string, reason: unknown, lastFailure?: FailedAttempt) => Error;
   /** The error `stop` rejects with when the lease cannot be revoked. */
   readonly stopFailure: (error: unknown) => Error;
+}
+
+/** The last failed attempt of a registration still retrying. */
+export interface FailedAttempt {
+  readonly error: unknown;
+  /** How many attempts failed so far. */
+  readonly attempts: number;
 }
 
 /**
@@ -36,9 +46,11 @@ export class LeaseKeeper {
   }
 
   /**
-   * Registers the key and keeps it registered. Resolves once the key is stored; rejects with
-   * `startFailure` if the first attempt fails, or `abortFailure` if `signal` aborts first (then
-   * whatever was granted is revoked). Callable once.
+   * Registers the key and keeps it registered. Resolves once the key is stored. With a `signal`,
+   * failed attempts that `retryFirst` accepts are retried with backoff until it aborts, then it
+   * rejects with `abortFailure` naming the last failure (and whatever was granted is revoked);
+   * any other failure, or any failure without a signal, rejects at once with `startFailure`.
+   * Callable once.
    */
   start(signal?: AbortSignal): Promise<void> {
     const { startFailure, abortFailure } = this.#options;
@@ -48,6 +60,7 @@ export class LeaseKeeper {
         return;
       }
       let settled = false;
+      let lastFailure: FailedAttempt | undefined;
       const settle = (error?: Error): void => {
         if (settled) return;
         settled = true;
@@ -58,10 +71,19 @@ export class LeaseKeeper {
       const onAbort = (): void => {
         if (settled) return;
         this.#subscription?.unsubscribe();
-        settle(abortFailure('Registering', signal?.reason));
+        settle(abortFailure('Registering', signal?.reason, lastFailure));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.#subscription = keepRegistered(this.#grant, this.#options).subscribe({
+      const { retryFirst } = this.#options;
+      this.#subscription = keepRegistered(this.#grant, {
+        ...this.#options,
+        // Only a signal bounds the wait: without one, an unreachable etcd fails the call at once.
+        retryFirst: signal && retryFirst ? retryFirst : () => false,
+        onFailedAttempt: (error, attempt) => {
+          if (!settled) lastFailure = { error, attempts: attempt };
+          this.#options.onFailedAttempt?.(error, attempt);
+        },
+      }).subscribe({
         next: (lease) => {
           this.#current = lease;
           settle();

@@ -116,4 +116,19 @@ describe('retryWithBackoff', () => {
       expectObservable(retried).toBe('--#', {}, 'fatal');
     });
   });
+
+  it('wakeUp ends a wait at its first value; it is watched only during waits longer than 0', () => {
+    newScheduler().run(({ cold, hot, expectObservable, expectSubscriptions }) => {
+      let attempts = 0;
+      const source = defer(() => {
+        attempts += 1;
+        return attempts < 3 ? cold('-#', {}, 'down') : cold('a');
+      });
+      // Attempt 1 fails at 1, retried at once, fails at 2; the 200 ms wait from 2 ends at 30.
+      const wakeUp = hot('30ms y');
+      const retried = source.pipe(retryWithBackoff({ backoff: exact, wakeUp: () => wakeUp }));
+      expectObservable(retried).toBe('30ms a');
+      expectSubscriptions(wakeUp.subscriptions).toBe('--^ 27ms !');
+    });
+  });
 });

@@ -54,6 +54,16 @@ describe('EtcdRegistry options', () => {
     ['a string ttl', { hosts, ttl: '15' }, 'ttl "15" is not a whole number of seconds'],
     ['a namespace that is not a string', { hosts, namespace: 7 }, 'namespace 7 must start with "/"'],
     [
+      'a closeTimeout of 0',
+      { hosts, closeTimeout: 0 },
+      'closeTimeout 0 must be a finite number of milliseconds > 0: leave it out for the default (3000)',
+    ],
+    [
+      'an outageWarnAfter that is not a number',
+      { hosts, outageWarnAfter: '5s' },
+      'outageWarnAfter "5s" must be a finite number of milliseconds > 0: leave it out for the default (5000)',
+    ],
+    [
       'a maxRequestBytes of 0',
       { hosts, maxRequestBytes: 0 },
       "maxRequestBytes 0 must be a whole number of bytes > 0, your etcd's --max-request-bytes",

@@ -13,7 +13,7 @@ const newScheduler = (): TestScheduler =>
   new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 
 describe('keepRegistered', () => {
-  it('the first failed attempt is not retried, so register fails and the app rolls back', () => {
+  it('without retryFirst, the first failed attempt is not retried, so register fails and the app rolls back', () => {
     newScheduler().run(({ cold, expectObservable, flush }) => {
       const logger = recordingLogger();
       const grantor = scriptedGrantor([() => cold<KeptLease>('-----#', {}, new Error('ECONNREFUSED'))]);
@@ -25,6 +25,71 @@ describe('keepRegistered', () => {
       flush();
       expect(grantor.subscriptions()).toBe(1);
       expect(logger.records).toEqual([]);
+    });
+  });
+
+  it('retryFirst: a first attempt etcd did not answer is retried with backoff until it succeeds, each failure logged', () => {
+    newScheduler().run(({ cold, expectObservable, flush }) => {
+      const logger = recordingLogger();
+      const down = (): Observable<KeptLease> => cold<KeptLease>('-#', {}, new Error('ECONNREFUSED'));
+      const lease = new FakeLease('L1');
+      const grantor = scriptedGrantor([down, down, down, () => cold('a', { a: lease })]);
+      const failed: number[] = [];
+      const kept = keepRegistered(grantor.grant, {
+        key,
+        logger,
+        backoff,
+        retryFirst: (error) => (error as Error).message === 'ECONNREFUSED',
+        onFailedAttempt: (_error, attempt) => failed.push(attempt),
+      });
+      // Fails at 1; retried at once (fails at 2), after 100 ms (fails at 103), after 200 ms: stored at 303.
+      expectObservable(kept).toBe('303ms a', { a: lease });
+      flush();
+      expect(grantor.subscriptions()).toBe(4);
+      expect(failed).toEqual([1, 2, 3]);
+      expect(logger.messages('warn')).toEqual([
+        `Registering "${key}" failed (ECONNREFUSED); attempt 1 in 0 ms, until the registrar's deadline`,
+        `Registering "${key}" failed (ECONNREFUSED); attempt 2 in 100 ms, until the registrar's deadline`,
+        `Registering "${key}" failed (ECONNREFUSED); attempt 3 in 200 ms, until the registrar's deadline`,
+      ]);
+    });
+  });
+
+  it('retryFirst: a first attempt it does not accept (etcd refused) goes through at once', () => {
+    newScheduler().run(({ cold, expectObservable, flush }) => {
+      const logger = recordingLogger();
+      const grantor = scriptedGrantor([() => cold<KeptLease>('-#', {}, new Error('permission denied'))]);
+      const kept = keepRegistered(grantor.grant, {
+        key,
+        logger,
+        backoff,
+        retryFirst: (error) => (error as Error).message === 'ECONNREFUSED',
+      });
+      expectObservable(kept).toBe('-#', {}, new Error('permission denied'));
+      flush();
+      expect(grantor.subscriptions()).toBe(1);
+    });
+  });
+
+  it('registryAnswers ends a backoff wait at once: the next attempt starts when etcd answers again', () => {
+    newScheduler().run(({ cold, hot, expectObservable, expectSubscriptions, flush }) => {
+      const logger = recordingLogger();
+      const first = new FakeLease('L1', cold('x', { x: new Error('keepalive failed') }));
+      const back = new FakeLease('L2');
+      const down = (): Observable<KeptLease> => cold<KeptLease>('-#', {}, new Error('UNAVAILABLE'));
+      const grantor = scriptedGrantor([() => cold('a', { a: first }), down, () => cold('b', { b: back })]);
+      // etcd answers a probe at 50 ms: the 1000 ms wait before attempt 2 ends then.
+      const answers = hot('50ms y');
+      const slow = { initial: 1_000, max: 1_000, jitter: 0 };
+      expectObservable(
+        keepRegistered(grantor.grant, { key, logger, backoff: slow, registryAnswers: () => answers }),
+        '^ 2s !',
+      ).toBe('a 49ms b', { a: first, b: back });
+      flush();
+      // Lost at 0, attempt 1 at once (fails at 1); the 1000 ms wait from 1 ends at 50: attempt 2 stores it.
+      expect(grantor.subscriptions()).toBe(3);
+      // Watched only while waiting: from the wait's start to the answer.
+      expectSubscriptions(answers.subscriptions).toBe('-^ 48ms !');
     });
   });
 

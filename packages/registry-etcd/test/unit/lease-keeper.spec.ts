@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { Subject, throwError } from 'rxjs';
+import { of, Subject, throwError } from 'rxjs';
 import { recordingLogger } from '@kratos-ts/testing';
 import { LeaseKeeper } from '../../src/lease-keeper.js';
 import type { KeptLease, LeaseGrantor } from '../../src/kept-lease.js';
@@ -18,7 +18,59 @@ function keeperOf(grant: LeaseGrantor): LeaseKeeper {
   });
 }
 
+function retryingKeeperOf(grant: LeaseGrantor): LeaseKeeper {
+  return new LeaseKeeper(grant, {
+    key,
+    logger: recordingLogger(),
+    backoff: { initial: 1, max: 1, jitter: 0 },
+    retryFirst: (error) => error === 'UNAVAILABLE',
+    startFailure: (error) => new Error(`start failed: ${String(error)}`),
+    abortFailure: (action, reason, last) =>
+      new Error(
+        `${action} aborted: ${String(reason)}${last ? `, last ${String(last.error)} after ${last.attempts}` : ''}`,
+      ),
+    stopFailure: (error) => new Error(`stop failed: ${String(error)}`),
+  });
+}
+
 describe('LeaseKeeper', () => {
+  it('with a signal, attempts etcd does not answer are retried until it succeeds', async () => {
+    const lease = new FakeLease('L1');
+    const down = (): ReturnType<LeaseGrantor> => throwError(() => 'UNAVAILABLE');
+    const grantor = scriptedGrantor([down, down, down, () => of(lease)]);
+    const keeper = retryingKeeperOf(grantor.grant);
+    await expect(keeper.start(new AbortController().signal)).resolves.toBeUndefined();
+    expect(grantor.subscriptions()).toBe(4);
+    expect(keeper.lease).toBe(lease);
+  });
+
+  it('with a signal, the abort ends the retries and names the last failure; nothing is left retrying', async () => {
+    const controller = new AbortController();
+    let attempts = 0;
+    const keeper = retryingKeeperOf(() => {
+      attempts += 1;
+      if (attempts === 3) controller.abort('registrarTimeout');
+      return throwError(() => 'UNAVAILABLE');
+    });
+    await expect(keeper.start(controller.signal)).rejects.toThrow(
+      'Registering aborted: registrarTimeout, last UNAVAILABLE after 2',
+    );
+    const made = attempts;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(attempts).toBe(made);
+  });
+
+  it('without a signal, or for a refusal, the first failure rejects at once', async () => {
+    const unanswered = scriptedGrantor([() => throwError(() => 'UNAVAILABLE')]);
+    await expect(retryingKeeperOf(unanswered.grant).start()).rejects.toThrow('start failed: UNAVAILABLE');
+    expect(unanswered.subscriptions()).toBe(1);
+    const refused = scriptedGrantor([() => throwError(() => 'permission denied')]);
+    await expect(retryingKeeperOf(refused.grant).start(new AbortController().signal)).rejects.toThrow(
+      'start failed: permission denied',
+    );
+    expect(refused.subscriptions()).toBe(1);
+  });
+
   it('start resolves once the key is on a lease', async () => {
     const attempt = new Subject<KeptLease>();
     const keeper = keeperOf(() => attempt);
