@@ -39,6 +39,38 @@ describe('the fleet', () => {
     }
   });
 
+  it('etcd frozen past the TTL under load: every lease expires at once when it resumes, and neither client fails a call', async () => {
+    const fleet = await Fleet.start({ size: 3, env: { ETCD_TTL: '2' } });
+    fleets.push(fleet);
+    const { clients, epoch } = fleet;
+    await Promise.all([clients.http('warm-up'), clients.grpc('warm-up')]);
+    await waitUntil(() => clients.httpNodes().length === 3, 5_000);
+    const stop = new AbortController();
+    const options = { workers: 4, pauseMs: 2, epoch, signal: stop.signal };
+    const loads = Promise.all([
+      steadyLoad(() => clients.http('frozen'), options),
+      steadyLoad(() => clients.grpc('frozen'), options),
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    fleet.etcd.freeze();
+    // Three times the TTL: when etcd resumes it expires every lease of the fleet at once, the
+    // clients' watches see every key deleted, and the registrars must put them back before the
+    // node sets' emptyGrace. (A guard: the code before issue 17's registrar fixes passed it too, with
+    // 4 and 12 s freezes; the 57 s freeze of the issue was not reproduced here.)
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    fleet.etcd.resume();
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    stop.abort();
+    const [http, grpc] = await loads;
+    for (const records of [http, grpc]) {
+      const failed = records.filter((record) => !record.ok);
+      expect([...new Set(failed.map((record) => record.outcome))]).toEqual([]);
+      expect(records.length).toBeGreaterThan(100);
+    }
+    // Every instance is registered again.
+    await waitUntil(() => clients.httpNodes().length === 3, 5_000);
+  });
+
   it('SIGKILL of one instance of three under GET load: no caller sees an error, and the dead node leaves the node set when its lease expires', async () => {
     const fleet = await Fleet.start({ size: 3, env: { ETCD_TTL: '2' } });
     fleets.push(fleet);

@@ -15,6 +15,10 @@ export interface EtcdProcess {
   start(): Promise<void>;
   /** Stops it and removes the data dir. */
   dispose(): Promise<void>;
+  /** Freezes it (SIGSTOP): its sockets stay open and nothing answers, as a stalled host. */
+  freeze(): void;
+  /** Resumes it after `freeze()` (SIGCONT). */
+  resume(): void;
 }
 
 const INSTALL_HINT =
@@ -94,8 +98,15 @@ export async function startEtcd(): Promise<EtcdProcess> {
     start,
     stop,
     dispose: async () => {
+      child?.kill('SIGCONT'); // a frozen etcd would not hear SIGTERM
       await stop();
       rmSync(dataDir, { recursive: true, force: true });
+    },
+    freeze: () => {
+      if (!child?.kill('SIGSTOP')) throw new Error('etcd is not running: nothing to freeze');
+    },
+    resume: () => {
+      child?.kill('SIGCONT');
     },
   };
 }

@@ -59,6 +59,12 @@ export class Fleet {
     return this.#etcd.url;
   }
 
+  /** The fleet's etcd process (to stop, freeze or resume it). */
+  get etcd(): EtcdProcess {
+    if (!this.#etcd) throw new Error('the fleet has no etcd: it was closed');
+    return this.#etcd;
+  }
+
   /** Both greeter clients on `discovery:///greeter`, made on first use. */
   get clients(): GreeterClients {
     if (!this.#clients) {
