@@ -1,4 +1,4 @@
-import { describeThrown } from './describe-thrown.js';
+import { describeError } from '@kratos-ts/core';
 import type { FailedResponse } from './fail-response.js';
 
 /** A request target without its query string (which may carry tokens): `/a/b?x=1` → `/a/b`. */
@@ -25,5 +25,5 @@ export function handlerFailureMessage(
   error: unknown,
   outcome: FailedResponse,
 ): string {
-  return `HTTP server "${server}": handler failed on ${method} ${path}: ${describeThrown(error)}; ${AFTERMATH[outcome]}`;
+  return `HTTP server "${server}": handler failed on ${method} ${path}: ${describeError(error)}; ${AFTERMATH[outcome]}`;
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { describeThrown } from './describe-thrown.js';
+import { describeError } from '@kratos-ts/core';
 import { requestPath } from './handler-failure-message.js';
 import type { CloseUpgradedHandler, HttpUpgradeHandler } from './http-server-options.js';
 import type { SocketTracker } from './socket-tracker.js';
@@ -38,7 +38,7 @@ export function upgradeListener(
       onFailure(
         error,
         req,
-        `HTTP server "${server}": onUpgrade failed on ${upgradeRequest(req)}: ${describeThrown(error)}; the connection was destroyed`,
+        `HTTP server "${server}": onUpgrade failed on ${upgradeRequest(req)}: ${describeError(error)}; the connection was destroyed`,
       );
     };
     try {
@@ -63,7 +63,7 @@ export function guardCloseUpgraded(
       onFailure(
         error,
         request,
-        `HTTP server "${server}": closeUpgraded failed for the connection upgraded by ${upgradeRequest(request)}: ${describeThrown(error)}; it stays open until it closes or stopTimeout`,
+        `HTTP server "${server}": closeUpgraded failed for the connection upgraded by ${upgradeRequest(request)}: ${describeError(error)}; it stays open until it closes or stopTimeout`,
       );
     try {
       thenCatch(closeUpgraded(socket, request), failed);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { clientWentAway, clientWentAwayMessage, connectionLostCode } from '../src/client-went-away.js';
-import { describeThrown } from '../src/describe-thrown.js';
+import { describeError } from '@kratos-ts/core';
 
 const coded = (code: unknown): Error => Object.assign(new Error('x'), { code });
 
@@ -54,7 +54,7 @@ describe('clientWentAway', () => {
   });
 });
 
-describe('describeThrown', () => {
+describe('describeError, as the HTTP server reports failures', () => {
   it('describes any thrown value without throwing', () => {
     const { proxy, revoke } = Proxy.revocable({}, {});
     revoke();
@@ -64,8 +64,8 @@ describe('describeThrown', () => {
       },
     };
     for (const value of [Object.create(null), badToString, proxy, Symbol('s'), 1n]) {
-      expect(typeof describeThrown(value)).toBe('string');
+      expect(typeof describeError(value)).toBe('string');
     }
-    expect(describeThrown(new Error('db down'))).toBe('db down');
+    expect(describeError(new Error('db down'))).toBe('db down');
   });
 });
