@@ -26,7 +26,14 @@ export type { KernelView, TransportServer } from './contracts/transport-server.j
 
 export { Server } from './decorators/server.js';
 export { Registrar } from './decorators/registrar.js';
-export { AfterStart, AfterStop, BeforeStart, BeforeStop, type HookOptions } from './decorators/hooks.js';
+export {
+  AfterStart,
+  AfterStop,
+  BeforeStart,
+  BeforeStop,
+  type HookDecorator,
+  type HookOptions,
+} from './decorators/hooks.js';
 export type { Newable, RegistrarOptions, ServerOptions } from './decorators/decorated-classes.js';
 
 export { KratosErrorCode } from './errors/error-codes.js';

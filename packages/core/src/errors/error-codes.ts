@@ -49,6 +49,18 @@ export const KratosErrorCode = {
   KernelFailed: 'KRATOS_KERNEL_FAILED',
   /** Several steps failed; `errors` holds each one. */
   LifecycleFailed: 'KRATOS_LIFECYCLE_FAILED',
+  /**
+   * `@Server()`, `@Registrar()` or a hook decorator was called as a TC39 standard decorator: the
+   * project compiles without `experimentalDecorators`. Thrown where the class is defined.
+   */
+  ExperimentalDecoratorsRequired: 'KRATOS_EXPERIMENTAL_DECORATORS_REQUIRED',
+  /**
+   * A class the module runs (enlisted by its decorator, or listed in `createKratosModule`) cannot
+   * be built by the container, usually because something its constructor injects is not bound;
+   * `cause` holds inversify's error. Thrown by `container.load()` (a constructor inversify cannot
+   * read, e.g. without decorator metadata) or by `container.get(LifecycleKernel)`.
+   */
+  UnresolvableClass: 'KRATOS_UNRESOLVABLE_CLASS',
 } as const;
 
 /** One of the values of `KratosErrorCode`. */

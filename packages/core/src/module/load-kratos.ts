@@ -33,12 +33,20 @@ import {
   UNCAUGHT_ERROR_SOURCE,
 } from '../tokens.js';
 import { ensureInjectable } from './ensure-injectable.js';
+import {
+  isInversifyError,
+  unresolvableClass,
+  type ClassRole,
+  type Enlistment,
+} from './unresolvable-class.js';
 
 /** The classes a module binds: found by the decorators, or listed by hand. */
 export interface KratosClasses {
   readonly servers: ReadonlyMap<Newable, ServerOptions>;
   readonly registrars: ReadonlyMap<Newable, RegistrarOptions>;
   readonly hookOwners: readonly Newable[];
+  /** Found by their decorators (`kratosModule`) or listed by hand (`createKratosModule`): errors differ. */
+  readonly enlistment: Enlistment;
 }
 
 /** Binds the kernel, `APP_INFO` and the given classes (singletons, unless the user bound them). */
@@ -47,14 +55,19 @@ export function loadKratos(
   options: KratosOptions,
   classes: KratosClasses,
 ): void {
-  const all = new Set<Newable>([
-    ...classes.servers.keys(),
-    ...classes.registrars.keys(),
-    ...classes.hookOwners,
-  ]);
-  for (const target of all) {
+  const roles = new Map<Newable, ClassRole>();
+  for (const [role, targets] of [
+    ['hooks', classes.hookOwners],
+    ['registrars', classes.registrars.keys()],
+    ['servers', classes.servers.keys()],
+  ] as const) {
+    for (const target of targets) roles.set(target, role);
+  }
+  for (const [target, role] of roles) {
     ensureInjectable(target);
-    if (!isBound(target)) bind(target).toSelf().inSingletonScope();
+    // inversify reads the constructor's metadata here: a class it cannot build may fail already.
+    if (!isBound(target))
+      guarded(target, role, classes.enlistment, () => bind(target).toSelf().inSingletonScope());
   }
   const optionsOf = (ctx: ResolutionContext): KratosOptions => ({
     ...options,
@@ -71,7 +84,7 @@ export function loadKratos(
         app,
         servers: resolveServers(ctx, classes),
         registrars: resolveRegistrars(ctx, classes),
-        hooks: resolveHooks(ctx, classes.hookOwners),
+        hooks: resolveHooks(ctx, classes),
         logger: ctx.get<Logger>(LOGGER, { optional: true }) ?? defaultLogger(app.name),
         scheduler: ctx.get<SchedulerLike>(KRATOS_SCHEDULER, { optional: true }) ?? asyncScheduler,
         signalSource: ctx.get<SignalSource>(SIGNAL_SOURCE, { optional: true }) ?? processSignals,
@@ -103,7 +116,7 @@ function resolveServers(ctx: ResolutionContext, classes: KratosClasses): ServerD
     });
   };
   for (const [target, declared] of classes.servers)
-    add(ctx.get(target as Newable<TransportServer>), declared);
+    add(resolveClass(ctx, target as Newable<TransportServer>, 'servers', classes.enlistment), declared);
   for (const server of ctx.getAll<TransportServer>(SERVER, { optional: true }))
     add(server, serverOptionsOf(server?.constructor));
   return declarations;
@@ -118,16 +131,24 @@ function resolveRegistrars(ctx: ResolutionContext, classes: KratosClasses): Regi
     entries.push({ name, registrar });
   };
   for (const [target, declared] of classes.registrars)
-    add(ctx.get(target as Newable<ServiceRegistrar>), declared.name ?? target.name);
+    add(
+      resolveClass(ctx, target as Newable<ServiceRegistrar>, 'registrars', classes.enlistment),
+      declared.name ?? target.name,
+    );
   for (const registrar of ctx.getAll<ServiceRegistrar>(REGISTRAR, { optional: true }))
     add(registrar, nameOf(registrar));
   return entries;
 }
 
-function resolveHooks(ctx: ResolutionContext, owners: readonly Newable[]): NamedHook[] {
+function resolveHooks(ctx: ResolutionContext, classes: KratosClasses): NamedHook[] {
   const found: (NamedHook & { order: number; sequence: number })[] = [];
-  for (const owner of owners) {
-    const instance = ctx.get(owner as Newable<Record<string | symbol, unknown>>);
+  for (const owner of classes.hookOwners) {
+    const instance = resolveClass(
+      ctx,
+      owner as Newable<Record<string | symbol, unknown>>,
+      'hooks',
+      classes.enlistment,
+    );
     for (const { phase, method, order, sequence } of hooksOf(owner)) {
       const name = `${owner.name}.${String(method)}`;
       found.push({
@@ -146,6 +167,26 @@ function resolveHooks(ctx: ResolutionContext, owners: readonly Newable[]): Named
   return found
     .sort((a, b) => a.order - b.order || a.sequence - b.sequence)
     .map(({ phase, name, run }) => ({ phase, name, run }));
+}
+
+/** `ctx.get(target)`, with inversify's failure turned into `KRATOS_UNRESOLVABLE_CLASS`. */
+function resolveClass<T>(
+  ctx: ResolutionContext,
+  target: Newable<T>,
+  role: ClassRole,
+  enlistment: Enlistment,
+): T {
+  return guarded(target, role, enlistment, () => ctx.get(target));
+}
+
+function guarded<T>(target: Newable, role: ClassRole, enlistment: Enlistment, attempt: () => T): T {
+  try {
+    return attempt();
+  } catch (error) {
+    // The class's own constructor throwing is the user's error, and stays as it is.
+    if (!isInversifyError(error)) throw error;
+    throw unresolvableClass(target, role, enlistment, error);
+  }
 }
 
 function nameOf(value: unknown): string {
