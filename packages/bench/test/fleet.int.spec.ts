@@ -56,7 +56,8 @@ describe('the fleet', () => {
     // Three times the TTL: when etcd resumes it expires every lease of the fleet at once, the
     // clients' watches see every key deleted, and the registrars must put them back before the
     // node sets' emptyGrace. (A guard: the code before issue 17's registrar fixes passed it too, with
-    // 4 and 12 s freezes; the 57 s freeze of the issue was not reproduced here.)
+    // 4 and 12 s freezes. The issue's 57 s freeze, run by hand on the fixed code with the default
+    // TTL: the callers' list dipped to one node for 28 ms, 0 failed calls; docs/discovery.md.)
     await new Promise((resolve) => setTimeout(resolve, 6_000));
     fleet.etcd.resume();
     await new Promise((resolve) => setTimeout(resolve, 3_000));
