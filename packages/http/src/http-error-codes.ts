@@ -21,6 +21,19 @@ export const HttpErrorCode = {
   TlsInvalid: 'KRATOS_HTTP_TLS_INVALID',
   /** `start()` was called while the server was already starting, listening or stopping. */
   AlreadyStarted: 'KRATOS_HTTP_ALREADY_STARTED',
+  /**
+   * `start()` of a server whose handler is a Fastify app: its `ready()` rejected (a plugin failed to
+   * load; the plugin's error is the `cause`, and the app was closed), or the app was already closed
+   * by an earlier stop (a Fastify instance cannot serve again). Nothing listened.
+   */
+  AppStartFailed: 'KRATOS_HTTP_APP_START_FAILED',
+  /**
+   * `stop()` of a server whose handler is a Fastify app: the drain finished, but the app's
+   * `close()` rejected (an `onClose` hook failed; its error is the `cause`) or had not finished when
+   * the stop signal aborted (`stopTimeout`). Also the code of the warning (standalone) or error log
+   * (under a kernel) when closing the app after a failed start fails.
+   */
+  AppCloseFailed: 'KRATOS_HTTP_APP_CLOSE_FAILED',
   /** `endpoint()` was asked while the server was not listening. */
   NotListening: 'KRATOS_HTTP_NOT_LISTENING',
   /**

@@ -1,10 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerOptions as TlsServerOptions } from 'node:https';
 import type { Duplex } from 'node:stream';
+import type { FastifyApp } from './fastify-app.js';
 
 /**
  * Any Node request listener: a plain function, an `async` function, an Express 5 app, Koa's
- * `app.callback()`. Bind it as a method of a container service (an arrow property keeps `this`) to
+ * `app.callback()`, Hono's app through `@hono/node-server`'s `getRequestListener(app.fetch)`. (A
+ * Fastify instance is given as it is: see `FastifyApp`.) Bind it as a method of a container service (an arrow property keeps `this`) to
  * inject `APP_INFO`. If it throws, or the promise it returns rejects, the server answers 500 (or
  * cuts the response when its headers were already sent), logs the error and keeps serving.
  */
@@ -39,11 +41,16 @@ export interface HealthOptions {
  * What `new HttpServer(options)` takes. Only `handler` is required. Every duration is in milliseconds.
  *
  * @example
- * new HttpServer({ handler: app, port: 8080, health: { readyPath: '/ready' } });
+ * new HttpServer({ handler: express(), port: 8080, health: { readyPath: '/ready' } });
+ * new HttpServer({ handler: Fastify(), port: 8080 }); // ready() at start, close() after the drain
  */
 export interface HttpServerOptions {
-  /** The request listener every request goes to, after the probes. */
-  readonly handler: HttpHandler;
+  /**
+   * What every request goes to, after the probes: a request listener (`HttpHandler`: a function,
+   * an Express app, Koa's `app.callback()` …) or a Fastify instance (`FastifyApp`), whose `ready()`
+   * the server awaits at start and whose `close()` it awaits after the drain.
+   */
+  readonly handler: HttpHandler | FastifyApp;
   /** Port to listen on; 0 lets the OS choose (`endpoint()` reports the real one). Default 8000. */
   readonly port?: number | undefined;
   /** Address to bind. Default `'0.0.0.0'` (every IPv4 interface). */

@@ -19,6 +19,7 @@ import {
 import { clientWentAway, clientWentAwayMessage } from './client-went-away.js';
 import { drainServer, type DrainOptions } from './drain-server.js';
 import { failResponse } from './fail-response.js';
+import { FastifyLifecycle } from './fastify-lifecycle.js';
 import { guardHandler } from './guard-handler.js';
 import { handlerFailureMessage, requestPath } from './handler-failure-message.js';
 import { HttpErrorCode } from './http-error-codes.js';
@@ -48,6 +49,10 @@ import { guardCloseUpgraded, upgradeListener } from './upgrades.js';
  *   logged with method and path, and serving goes on. When the client went away (an aborted
  *   upload), that is logged at debug level instead and counted in `abandonedRequests`.
  * - Logging never breaks it: the kernel's logger is wrapped with `safeLogger`.
+ * - A Fastify instance as `handler` (`FastifyApp`): `start` awaits its `ready()` first (a plugin
+ *   that fails rejects it with `KRATOS_HTTP_APP_START_FAILED`), requests go to its `routing`, and
+ *   `stop` awaits its `close()` after the drain, so its `onClose` hooks run once the last response
+ *   is out. A closed Fastify instance cannot serve again: such a server cannot be restarted.
  *
  * @example
  * // A library-style binding …
@@ -59,12 +64,15 @@ import { guardCloseUpgraded, upgradeListener } from './upgrades.js';
  *     super({ handler: api.handle, port: 8080 });
  *   }
  * }
+ * // A Fastify app, with no ready() nor close() to call by hand.
+ * new HttpServer({ handler: Fastify().get('/hello', async () => 'hello') });
  */
 export class HttpServer implements TransportServer {
   /** Used in logs and errors when the server is not decorated with `@Server({ name })`. */
   readonly name: string;
   readonly #options: ResolvedHttpServerOptions;
   readonly #probes: Probes;
+  readonly #app: FastifyLifecycle | undefined;
   #phase: ServerPhase = 'idle';
   #server: Server | undefined;
   #tracker: SocketTracker | undefined;
@@ -78,6 +86,8 @@ export class HttpServer implements TransportServer {
     this.#options = resolveHttpServerOptions(options);
     this.name = this.#options.name;
     this.#probes = new Probes(this.#options.health);
+    const { app } = this.#options;
+    this.#app = app && new FastifyLifecycle(this.name, app, this.#appCloseFailed);
   }
 
   /** Where the server is in its own lifecycle. */
@@ -108,7 +118,9 @@ export class HttpServer implements TransportServer {
    * Listens on `host:port` and resolves on `listening`. Rejects with `KRATOS_HTTP_TLS_INVALID` when
    * the `tls` key, certificate or CA is unusable, with `KRATOS_HTTP_ADDRESS_IN_USE`,
    * `KRATOS_HTTP_PERMISSION_DENIED` or `KRATOS_HTTP_LISTEN_FAILED` when it cannot bind, and with
-   * `signal.reason` when `signal` aborts first. A stopped server may be started again.
+   * `signal.reason` when `signal` aborts first. With a Fastify app, awaits its `ready()` first and
+   * rejects with `KRATOS_HTTP_APP_START_FAILED` when it rejects; a start that fails closes the app.
+   * A stopped server may be started again, except one serving a Fastify app (closed by the stop).
    */
   start(signal: AbortSignal): Promise<void> {
     if (this.#phase !== 'idle' && this.#phase !== 'stopped') {
@@ -130,7 +142,9 @@ export class HttpServer implements TransportServer {
    * `IDLE_CLOSE_GRACE_MS` when nothing is in flight, within `partialRequestGrace` when some
    * connection has not sent a complete request head, and at the latest right after `signal`
    * aborts. Calls made while a stop runs share it, and the first of their signals to abort
-   * finishes it forcibly. On a server that is not listening it resolves at once.
+   * finishes it forcibly. On a server that is not listening it resolves at once. With a Fastify
+   * app, awaits its `close()` after the drain, bounded by `signal`; rejects with
+   * `KRATOS_HTTP_APP_CLOSE_FAILED` when that rejects or outlasts `signal`.
    */
   stop(signal: AbortSignal): Promise<void> {
     if (!this.#stopping) {
@@ -166,18 +180,36 @@ export class HttpServer implements TransportServer {
   }
 
   async #start(signal: AbortSignal): Promise<void> {
+    const app = this.#app;
+    this.#phase = 'starting';
+    try {
+      // Before listening: a request must never reach a Fastify app whose plugins are not loaded.
+      await app?.ready(signal);
+      try {
+        await this.#listen(signal);
+      } catch (error) {
+        // The kernel stops only servers that started: nothing else would ever close the app.
+        await app?.closeAfterFailedStart(signal);
+        throw error;
+      }
+    } catch (error) {
+      this.#phase = 'idle';
+      throw error;
+    } finally {
+      this.#starting = undefined;
+    }
+    this.#phase = 'listening';
+  }
+
+  async #listen(signal: AbortSignal): Promise<void> {
     const { port, host } = this.#options;
     const tracker = new SocketTracker();
     const server = this.#createServerOrTlsError(tracker);
-    this.#phase = 'starting';
     try {
       await listen(server, port, host, signal);
     } catch (error) {
-      this.#phase = 'idle';
       if (signal.aborted && error === signal.reason) throw error;
       throw listenError(this.name, host, port, error);
-    } finally {
-      this.#starting = undefined;
     }
     server.on('error', (error) => {
       const message = `HTTP server "${this.name}" on ${this.#address()}: ${error.message}`;
@@ -187,7 +219,6 @@ export class HttpServer implements TransportServer {
     });
     this.#server = server;
     this.#tracker = tracker;
-    this.#phase = 'listening';
   }
 
   async #stop(signal: AbortSignal): Promise<void> {
@@ -199,7 +230,11 @@ export class HttpServer implements TransportServer {
     }
     const server = this.#server;
     const tracker = this.#tracker;
-    if (this.#phase !== 'listening' || !server || !tracker) return;
+    if (this.#phase !== 'listening' || !server || !tracker) {
+      // A start this stop interrupted closes its Fastify app; the stop ends once that is done.
+      await this.#app?.settleFailedStart(signal);
+      return;
+    }
     this.#phase = 'draining';
     // Logged because a rolling restart's timeline needs the instant new connections start being refused.
     this.#logger?.info(
@@ -208,6 +243,8 @@ export class HttpServer implements TransportServer {
     );
     try {
       await drainServer(server, tracker, signal, this.#drainOptions(tracker));
+      // After the drain, so that the app's onClose hooks (a database pool …) outlive every request.
+      await this.#app?.close(signal);
     } finally {
       this.#phase = 'stopped';
       this.#server = undefined;
@@ -289,6 +326,12 @@ export class HttpServer implements TransportServer {
     }
     return { partialRequestGrace };
   }
+
+  /** Closing the Fastify app after a failed start failed: nobody awaits that close, so it is reported here. */
+  readonly #appCloseFailed = (error: KratosError): void => {
+    if (this.#logger) this.#logger.error({ err: error, server: this.name }, error.message);
+    else process.emitWarning(error.message, { code: HttpErrorCode.AppCloseFailed });
+  };
 
   /** `onUpgrade` or `closeUpgraded` threw or rejected; see docs/http.md. */
   readonly #upgradeFailed = (error: unknown, request: IncomingMessage, message: string): void => {

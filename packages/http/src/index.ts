@@ -10,6 +10,7 @@ export {
   type HttpServerOptions,
   type HttpUpgradeHandler,
 } from './http-server-options.js';
+export type { FastifyApp } from './fastify-app.js';
 export { HttpErrorCode } from './http-error-codes.js';
 export type { ServerPhase } from './server-phase.js';
 // The HTTP client is on its own entry point, @kratos-ts/http/client (src/client.ts): a service that

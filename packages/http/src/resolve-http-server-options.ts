@@ -1,5 +1,6 @@
 import type { ServerOptions as TlsServerOptions } from 'node:https';
-import { describeValue, invalidOptions } from '@kratos-ts/core';
+import { describeValue, hasMethods, invalidOptions } from '@kratos-ts/core';
+import { isFastifyApp, type FastifyApp } from './fastify-app.js';
 import { HttpErrorCode } from './http-error-codes.js';
 import {
   HTTP_SERVER_DEFAULTS,
@@ -17,7 +18,10 @@ export interface ProbePaths {
 
 /** `HttpServerOptions` with every default applied. */
 export interface ResolvedHttpServerOptions {
+  /** The request listener; for a Fastify app, one that calls its `routing`. */
   readonly handler: HttpHandler;
+  /** The Fastify app the handler routes through, whose `ready()` and `close()` the server awaits. */
+  readonly app: FastifyApp | undefined;
   readonly port: number;
   readonly host: string;
   readonly name: string;
@@ -65,11 +69,8 @@ export function resolveHttpServerOptions(options: HttpServerOptions): ResolvedHt
   for (const key of Object.keys(raw)) {
     if (!KNOWN_OPTIONS.has(key)) problems.push(`unknown option "${key}": remove it or check its spelling`);
   }
-  if (typeof raw.handler !== 'function') {
-    problems.push(
-      `handler must be a (req, res) listener such as an Express app or Koa's app.callback(), got ${describeValue(raw.handler)}`,
-    );
-  }
+  const app = isFastifyApp(raw.handler) ? raw.handler : undefined;
+  if (typeof raw.handler !== 'function' && !app) problems.push(handlerProblem(raw.handler));
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65_535) {
     problems.push(
       `port must be an integer from 0 to 65535 (0 lets the OS choose), got ${describeValue(port)}`,
@@ -126,7 +127,8 @@ export function resolveHttpServerOptions(options: HttpServerOptions): ResolvedHt
     throw invalidOptions(HttpErrorCode.InvalidOptions, subject, problems);
   }
   return {
-    handler: raw.handler as HttpHandler,
+    handler: app ? routeThrough(app) : (raw.handler as HttpHandler),
+    app,
     port: port as number,
     host: host as string,
     name: name as string,
@@ -136,6 +138,23 @@ export function resolveHttpServerOptions(options: HttpServerOptions): ResolvedHt
     onUpgrade: raw.onUpgrade as HttpUpgradeHandler | undefined,
     closeUpgraded: raw.closeUpgraded as CloseUpgradedHandler | undefined,
   };
+}
+
+/** A handler that is neither a listener nor a Fastify app; some apps need one call to become a listener. */
+function handlerProblem(handler: unknown): string {
+  const expected = `handler must be a (req, res) listener (a function, an Express app, Koa's app.callback()) or a Fastify instance, got ${describeValue(handler)}`;
+  if (hasMethods(handler, ['callback', 'use'])) {
+    return `${expected}: it looks like a Koa app; give its app.callback()`;
+  }
+  if (hasMethods(handler, ['fetch'])) {
+    return `${expected}: it looks like a fetch-style app (Hono); give getRequestListener(app.fetch) from @hono/node-server`;
+  }
+  return expected;
+}
+
+/** Fastify's `routing` may rely on its `this`; this calls it as a method of the app. */
+function routeThrough(app: FastifyApp): HttpHandler {
+  return (req, res) => app.routing(req, res);
 }
 
 function resolveHealth(health: unknown, problems: string[]): ProbePaths | false {

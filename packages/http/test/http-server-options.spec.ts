@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import { Hono } from 'hono';
+import Koa from 'koa';
 import { isKratosError, type KratosError } from '@kratos-ts/core';
 import { HTTP_SERVER_DEFAULTS, HttpServer, type HttpServerOptions } from '../src/index.js';
 
@@ -47,6 +49,23 @@ describe('HttpServer options', () => {
     expect(error.message).toContain('requestTimeout must be a finite number');
     expect(error.message).toContain('health.livePath must be a path');
     expect(error.errors).toHaveLength(6);
+  });
+
+  it('a framework app that needs one call to become a listener is refused with that call (Koa, Hono)', () => {
+    expect(invalid({ handler: new Koa() }).message).toContain(
+      'it looks like a Koa app; give its app.callback()',
+    );
+    expect(invalid({ handler: new Hono() }).message).toContain(
+      'give getRequestListener(app.fetch) from @hono/node-server',
+    );
+  });
+
+  it('takes an object with routing, ready and close (a Fastify instance) as its handler', () => {
+    const app = { routing: handler, ready: () => Promise.resolve(), close: () => Promise.resolve() };
+    expect(new HttpServer({ handler: app }).phase).toBe('idle');
+    expect(invalid({ handler: { routing: handler, ready: 'yes' } }).message).toContain(
+      'or a Fastify instance',
+    );
   });
 
   it('rejects a headersTimeout longer than requestTimeout, and twice the same probe path', () => {
