@@ -35,7 +35,10 @@ const TEST_SHARED = [
 ];
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**'] },
+  // The user-project fixture is a separate project (its own tsconfig, against the built packages).
+  {
+    ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'packages/testing/fixtures/user-project/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -20,7 +20,10 @@ const config: Config = {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.base.json' }],
   },
   testTimeout: 60_000,
-  modulePathIgnorePatterns: ['<rootDir>/packages/.*/dist/'],
+  // The user-project fixture is a project of its own, with its own jest and vitest configs, run in
+  // child processes against the built packages (packages/testing/test/user-project.int.spec.ts).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/packages/testing/fixtures/'],
+  modulePathIgnorePatterns: ['<rootDir>/packages/.*/dist/', '<rootDir>/packages/testing/fixtures/'],
 };
 
 export default config;

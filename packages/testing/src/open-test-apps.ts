@@ -1,5 +1,7 @@
 import { KratosError } from '@kratos-ts/core';
+import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { noteLeakChecksInstalled } from './leak-check-guard.js';
 import { TestingErrorCode } from './testing-error-codes.js';
 
 /** A test app that was started and has not stopped yet, as reports name it. */
@@ -29,7 +31,10 @@ export interface TestHooks {
 }
 
 const open = new Set<Tracked>();
-const here = fileURLToPath(new URL('.', import.meta.url));
+// This package's own files, built (dist/) or, once a test runner maps stack frames through the
+// source maps, its sources (src/): neither is where a test started an app.
+const packageRoot = fileURLToPath(new URL('..', import.meta.url));
+const ownFiles = [`${packageRoot}src${sep}`, `${packageRoot}dist${sep}`];
 let currentTest: string | undefined;
 
 /** @internal Records an app `startTestApp` starts; the returned function forgets it (once it settled). */
@@ -63,7 +68,8 @@ export async function stopTestApps(reason = 'stopTestApps()'): Promise<OpenTestA
 /**
  * Installs the forgotten-`stop()` check with a test framework's root hooks. Done automatically when
  * `@kratos-ts/testing` is imported where `beforeEach`, `afterEach` and `afterAll` are globals (jest,
- * vitest with globals), unless `KRATOS_TESTING_NO_LEAK_CHECK` is set; call it yourself otherwise.
+ * vitest with globals), unless `KRATOS_TESTING_NO_LEAK_CHECK` is set; call it yourself otherwise, e.g.
+ * from a vitest setup file (until you do, `startTestApp` refuses with `KRATOS_TESTING_LEAK_CHECK_MISSING`).
  *
  * - An app started inside a test (or its `beforeEach`) must be stopped by the end of the test's
  *   `afterEach` hooks. One still running when the file's `afterAll` hooks run is stopped, and the
@@ -78,6 +84,7 @@ export function installLeakChecks(
   testName: () => string | undefined = () => undefined,
   graceMs = 2_000,
 ): void {
+  noteLeakChecksInstalled();
   hooks.beforeEach(() => {
     currentTest = testName() ?? 'a test';
   });
@@ -126,10 +133,19 @@ function caller(): string {
   for (const frame of frames) {
     const text = frame.trim().replace(/^at\s+/, '');
     const path = text.includes('file://') ? text.replace(/file:\/\/[^\s)]*/, (url) => safePath(url)) : text;
-    if (path.includes(here) || path.includes('node:internal') || path.includes('node_modules')) continue;
+    if (notTheTest(path)) continue;
     return path.replace(/^.*\((.*)\)$/, '$1');
   }
   return 'an unknown place';
+}
+
+/** A frame of this package, of Node or of a dependency (the test runner's own frames included). */
+function notTheTest(path: string): boolean {
+  return (
+    ownFiles.some((own) => path.includes(own)) ||
+    path.includes('node:internal') ||
+    path.includes('node_modules')
+  );
 }
 
 function safePath(url: string): string {

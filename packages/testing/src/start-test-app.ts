@@ -5,6 +5,7 @@ import { checkEndpoints } from './check-endpoints.js';
 import { ephemeralPortRange } from './ephemeral-ports.js';
 import type { FakeSignals } from './fake-signals.js';
 import type { FakeUncaughtErrors } from './fake-uncaught-errors.js';
+import { assertLeakChecks } from './leak-check-guard.js';
 import { trackTestApp } from './open-test-apps.js';
 import type { LogRecord } from './recording-logger.js';
 import { takeKernel } from './take-kernel.js';
@@ -85,6 +86,7 @@ export async function startTestApp(
   container: Container,
   options: StartTestAppOptions = {},
 ): Promise<TestApp> {
+  assertLeakChecks();
   const { kernel, signals, uncaughtErrors, exits, exitCodes, logger } = takeKernel(
     container,
     'startTestApp',

@@ -20,6 +20,12 @@ export const TestingErrorCode = {
   NoEndpoint: 'KRATOS_TESTING_NO_ENDPOINT',
   /** Test apps were still running when their test file ended; they were stopped. */
   NotStopped: 'KRATOS_TESTING_NOT_STOPPED',
+  /**
+   * `startTestApp` was called where the forgotten-`stop()` check could not install itself (no global
+   * `afterEach`: vitest without `globals: true`, mocha, node:test) and nobody called
+   * `installLeakChecks`. The message shows the setup file that installs it.
+   */
+  LeakCheckMissing: 'KRATOS_TESTING_LEAK_CHECK_MISSING',
   /** A virtual kernel waits and nothing more is scheduled in virtual time: it would wait forever. */
   Stalled: 'KRATOS_TESTING_STALLED',
 } as const;
