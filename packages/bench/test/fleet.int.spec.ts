@@ -39,6 +39,30 @@ describe('the fleet', () => {
     }
   });
 
+  it('etcd SIGKILLed mid-roll: the replacement started meanwhile registers once etcd is back, and neither client fails a call', async () => {
+    const report = await measureRollingRestart({
+      size: 2,
+      drainDelayMs: 500,
+      steadyMs: 300,
+      tailMs: 300,
+      workers: 4,
+      pauseMs: 5,
+      // etcd dies (no goodbye to its clients) just before the second replacement starts, which must
+      // wait for it: before issue 17 its first registration attempt failed and it exited 1.
+      etcdOutage: { beforeInstance: 1, downMs: 2_500, kill: true },
+    });
+    for (const client of [report.http, report.grpc]) {
+      expect(client.failures).toEqual([]);
+      expect(client.failed).toBe(0);
+    }
+    const replaced = report.instances.filter((instance) => instance.exitCode !== undefined);
+    expect(replaced.map((instance) => instance.exitCode)).toEqual([0, 0]);
+    // Both replacements serve: 2 old + 2 new answered.
+    expect(report.http.instancesSeen).toBe(4);
+    // The roll took the outage: the second replacement waited for etcd.
+    expect(report.replacementMs).toBeGreaterThanOrEqual(2_500);
+  });
+
   it('etcd frozen past the TTL under load: every lease expires at once when it resumes, and neither client fails a call', async () => {
     const fleet = await Fleet.start({ size: 3, env: { ETCD_TTL: '2' } });
     fleets.push(fleet);

@@ -11,6 +11,8 @@ export interface EtcdProcess {
   readonly dataDir: string;
   /** Stops the process (SIGTERM, then SIGKILL) and waits for it to exit; keeps the data dir. */
   stop(): Promise<void>;
+  /** Kills the process (SIGKILL: no goodbye to its clients) and waits for it to exit; keeps the data dir. */
+  kill(): Promise<void>;
   /** Starts it again on the same ports and data dir, and waits until it answers. */
   start(): Promise<void>;
   /** Stops it and removes the data dir. */
@@ -80,12 +82,12 @@ export async function startEtcd(): Promise<EtcdProcess> {
     started.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
     await waitHealthy(url, started, () => output);
   };
-  const stop = async (): Promise<void> => {
+  const stop = async (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> => {
     const running = child;
     child = undefined;
     if (!running || running.exitCode !== null || running.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
-    running.kill('SIGTERM');
+    running.kill(signal);
     const timer = setTimeout(() => running.kill('SIGKILL'), 5_000);
     await exited;
     clearTimeout(timer);
@@ -96,7 +98,8 @@ export async function startEtcd(): Promise<EtcdProcess> {
     url,
     dataDir,
     start,
-    stop,
+    stop: () => stop(),
+    kill: () => stop('SIGKILL'),
     dispose: async () => {
       child?.kill('SIGCONT'); // a frozen etcd would not hear SIGTERM
       await stop();

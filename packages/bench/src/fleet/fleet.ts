@@ -9,6 +9,8 @@ export interface EtcdOutage {
   readonly beforeInstance: number;
   /** How long etcd stays down; the replacement is started meanwhile and must wait for it. */
   readonly downMs: number;
+  /** SIGKILL etcd instead of stopping it with SIGTERM. Default false. */
+  readonly kill?: boolean;
 }
 
 /** What `Fleet.start` takes. */
@@ -93,7 +95,7 @@ export class Fleet {
   /**
    * Replaces every instance in turn, as a rolling update does: start a new one, wait until it is
    * registered and running, SIGTERM the old one, wait for its exit. With `etcdOutage`, etcd is
-   * stopped just before one replacement starts and started again (same data, same ports) `downMs`
+   * stopped (or killed) just before one replacement starts and started again (same data, same ports) `downMs`
    * later, so that replacement has to wait for the registry. Resolves with the old ones' exit codes.
    */
   async rollingRestart(options: { readonly etcdOutage?: EtcdOutage } = {}): Promise<(number | null)[]> {
@@ -103,7 +105,7 @@ export class Fleet {
       if (outage?.beforeInstance === index) {
         const etcd = this.#etcd;
         if (!etcd) throw new Error('the fleet has no etcd: it was closed');
-        await etcd.stop();
+        await (outage.kill === true ? etcd.kill() : etcd.stop());
         const back = new Promise((resolve) => setTimeout(resolve, outage.downMs)).then(() => etcd.start());
         await Promise.all([this.add(), back]);
       } else {
