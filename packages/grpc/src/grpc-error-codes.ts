@@ -9,7 +9,17 @@ export const GrpcErrorCode = {
    * `start()` could not add a service (the same one twice…).
    */
   InvalidOptions: 'KRATOS_GRPC_INVALID_OPTIONS',
-  /** `start()` could not listen on host:port (port in use, address not on this host…). */
+  /**
+   * `new GrpcServer(options)` was given `credentials` made by another copy of `@grpc/grpc-js` than
+   * the one `@kratos-ts/grpc` serves with (grpc-js takes only credentials of its own copy). The
+   * message names both copies (folder and version) and how to keep one (`npm ls @grpc/grpc-js`,
+   * `npm dedupe`, `overrides`).
+   */
+  ForeignGrpcJs: 'KRATOS_GRPC_FOREIGN_GRPC_JS',
+  /**
+   * `start()` could not listen on host:port (port in use, address not on this host…); the message
+   * says how to fix it when the cause is one of those.
+   */
   BindFailed: 'KRATOS_GRPC_BIND_FAILED',
   /**
    * `start()` found the TLS material of `credentials` unusable: the message names the server and

@@ -5,8 +5,10 @@ import type {
   UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 import type { PackageDefinition } from '@grpc/proto-loader';
-import { describeValue, hasMethods, invalidOptions } from '@kratos-ts/core';
+import { describeValue, invalidOptions } from '@kratos-ts/core';
+import { foreignServerCredentialsError } from './foreign-server-credentials-error.js';
 import { GrpcErrorCode } from './grpc-error-codes.js';
+import { serverCredentialsOrigin } from './server-credentials-origin.js';
 
 /** One gRPC service to serve: its definition and the object whose methods implement it. */
 export interface GrpcService {
@@ -79,7 +81,8 @@ const KNOWN_OPTIONS = new Set([
 
 /**
  * Checks the options and applies the defaults. Every problem is reported at once, in one
- * `KRATOS_GRPC_INVALID_OPTIONS` error naming the server.
+ * `KRATOS_GRPC_INVALID_OPTIONS` error naming the server; with none, `credentials` of another copy
+ * of `@grpc/grpc-js` throw `KRATOS_GRPC_FOREIGN_GRPC_JS`.
  */
 export function resolveGrpcServerOptions(options: GrpcServerOptions): ResolvedGrpcServerOptions {
   const isObject = typeof options === 'object' && options !== null && !Array.isArray(options);
@@ -111,7 +114,8 @@ export function resolveGrpcServerOptions(options: GrpcServerOptions): ResolvedGr
       `name must be a non-empty string such as 'api' (default 'grpc'), got ${describeValue(name)}`,
     );
   }
-  if (raw.credentials !== undefined && !hasMethods(raw.credentials, ['_isSecure'])) {
+  const credentials = raw.credentials === undefined ? 'none' : serverCredentialsOrigin(raw.credentials);
+  if (credentials === 'not credentials') {
     problems.push(
       `credentials must be grpc-js ServerCredentials such as ServerCredentials.createSsl(…), or left out for an insecure server, got ${describeValue(raw.credentials)}`,
     );
@@ -156,6 +160,10 @@ export function resolveGrpcServerOptions(options: GrpcServerOptions): ResolvedGr
   if (problems.length > 0) {
     const subject = typeof name === 'string' && name !== '' ? `GrpcServer "${name}"` : 'GrpcServer';
     throw invalidOptions(GrpcErrorCode.InvalidOptions, subject, problems);
+  }
+  // After the other problems: a typo is fixed in a second, a second grpc-js takes an install.
+  if (credentials === 'another copy') {
+    throw foreignServerCredentialsError(name as string, raw.credentials as object);
   }
   return {
     port: port as number,

@@ -14,6 +14,7 @@ import {
 } from '@kratos-ts/core';
 import { networkInterfaces } from 'node:os';
 import type { Subscription } from 'rxjs';
+import { bindFailureHint } from './bind-failure-hint.js';
 import { grpcEndpoint } from './grpc-endpoint.js';
 import { grpcServerTlsError } from './grpc-server-tls-error.js';
 import { GrpcErrorCode } from './grpc-error-codes.js';
@@ -64,7 +65,10 @@ export class GrpcServer implements TransportServer {
   #kernelSubscription: Subscription | undefined;
   #logger: Logger | undefined;
 
-  /** @throws KratosError `KRATOS_GRPC_INVALID_OPTIONS` listing every invalid option. */
+  /**
+   * @throws KratosError `KRATOS_GRPC_INVALID_OPTIONS` listing every invalid option, or
+   * `KRATOS_GRPC_FOREIGN_GRPC_JS` when `credentials` come from another copy of `@grpc/grpc-js`.
+   */
   constructor(options: GrpcServerOptions = {}) {
     const resolved = resolveGrpcServerOptions(options);
     this.#options = resolved;
@@ -262,10 +266,11 @@ export class GrpcServer implements TransportServer {
   }
 
   #bindError(address: string, cause: unknown): KratosError {
-    const detail = describeError(cause);
+    const detail = describeError(cause).replace(/\.$/, '');
+    const hint = bindFailureHint(cause);
     return new KratosError(
       GrpcErrorCode.BindFailed,
-      `gRPC server "${this.name}" could not listen on ${address}: ${detail}. If the port is in use, stop the process that holds it or choose another port (GrpcServerOptions.port; 0 lets the OS choose); if the address is not on this host, use "0.0.0.0" or one of its addresses (GrpcServerOptions.host).`,
+      `gRPC server "${this.name}" could not listen on ${address}: ${detail}.${hint ? ` ${hint}` : ''}`,
       { cause },
     );
   }

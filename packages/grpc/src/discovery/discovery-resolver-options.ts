@@ -40,6 +40,14 @@ export interface DiscoveryResolverOptions {
    * without this policy (a warning says so): put the `retryPolicy` in it then. Default none.
    */
   readonly retry?: DiscoveryRetryOptions | undefined;
+  /**
+   * The `@grpc/grpc-js` module your channels are created with (`import * as grpc from
+   * '@grpc/grpc-js'`), to check that it is the copy `@kratos-ts/grpc` registers the resolver in:
+   * when it is another copy, `registerDiscoveryResolver` throws `KRATOS_GRPC_DISCOVERY_FOREIGN_GRPC_JS`
+   * naming both. Default: the copy the process's entry point (`process.argv[1]`) resolves is
+   * compared instead, when there is one.
+   */
+  readonly grpc?: object | undefined;
 }
 
 /** The options once defaults are applied. */
@@ -53,6 +61,8 @@ export interface ResolvedDiscoveryResolverOptions {
   readonly scheduler: SchedulerLike | undefined;
   /** The method configs of `retry` (none without it), sent with round_robin. */
   readonly methodConfig: readonly MethodConfig[];
+  /** The app's grpc-js module, when given, to check against the copy the resolver goes into. */
+  readonly grpc: object | undefined;
 }
 
 /**
@@ -68,7 +78,7 @@ export const DISCOVERY_RESOLVER_DEFAULTS = Object.freeze({
   emptyGrace: DISCOVERY_DEFAULTS.emptyGrace,
 });
 
-const KNOWN_OPTIONS = ['scheme', 'secure', 'filters', 'emptyGrace', 'logger', 'scheduler', 'retry'];
+const KNOWN_OPTIONS = ['scheme', 'secure', 'filters', 'emptyGrace', 'logger', 'scheduler', 'retry', 'grpc'];
 // Taking one of these over would break every channel of plain `host:port`, `ipv4:…` or `unix:…` targets.
 const GRPC_JS_SCHEMES = new Set(['dns', 'ipv4', 'ipv6', 'unix']);
 const SCHEME = /^[a-z][a-z0-9+.-]*$/;
@@ -147,6 +157,13 @@ export function resolveDiscoveryResolverOptions(
     );
   }
 
+  const grpc = raw.grpc;
+  if (grpc !== undefined && !isGrpcJsModule(grpc)) {
+    problems.push(
+      `grpc must be the @grpc/grpc-js module your channels are created with (import * as grpc from '@grpc/grpc-js'), got ${describeValue(grpc)}`,
+    );
+  }
+
   const retry = checkRetryOption(raw.retry);
   if (!retry.ok) problems.push(...retry.problems);
 
@@ -165,5 +182,21 @@ export function resolveDiscoveryResolverOptions(
     logger: logger as Logger,
     scheduler: scheduler as SchedulerLike | undefined,
     methodConfig: retry.ok ? retry.methodConfig : [],
+    grpc: grpc as object | undefined,
   };
+}
+
+// What the copy check reads of it; any version of grpc-js since 1.x has both.
+function isGrpcJsModule(value: unknown): value is object {
+  if (typeof value !== 'object' || value === null) return false;
+  try {
+    const { experimental } = value as {
+      experimental?: { registerResolver?: unknown; uriToString?: unknown };
+    };
+    return (
+      typeof experimental?.registerResolver === 'function' && typeof experimental.uriToString === 'function'
+    );
+  } catch {
+    return false; // a throwing getter, a revoked Proxy
+  }
 }

@@ -5,6 +5,7 @@ import {
   resolveDiscoveryResolverOptions,
   type DiscoveryResolverOptions,
 } from './discovery-resolver-options.js';
+import { resolverCopyError } from './resolver-copy-error.js';
 import {
   discoveryResolverClass,
   type DiscoveryRegistration,
@@ -42,6 +43,12 @@ const schemes = new Map<string, SchemeEntry>();
  * each keeps its addresses until the new discovery has listed the service. Several schemes can be
  * registered, each with its own discovery.
  *
+ * grpc-js keeps its resolvers per copy: the resolver goes into the copy of `@grpc/grpc-js` that
+ * `@kratos-ts/grpc` imports, and only channels of that copy use it. With two copies installed, a
+ * channel of the other one would send `discovery:///greeter` to DNS ("Failed to parse DNS
+ * address"), so the registration fails instead when the app's copy is another one: the `grpc`
+ * option when given, else the copy the process's entry point (`process.argv[1]`) resolves.
+ *
  * @example
  * import { credentials } from '@grpc/grpc-js';
  * import { registerDiscoveryResolver } from '@kratos-ts/grpc';
@@ -50,12 +57,16 @@ const schemes = new Map<string, SchemeEntry>();
  * const stub = new GreeterClient('discovery:///greeter', credentials.createInsecure());
  * @throws KratosError `KRATOS_GRPC_DISCOVERY_INVALID_OPTIONS` naming every problem (a discovery
  * without `watch()`, an unknown option, a scheme that is not one…); nothing is registered then.
+ * @throws KratosError `KRATOS_GRPC_DISCOVERY_FOREIGN_GRPC_JS` when the app's channels use another
+ * copy of `@grpc/grpc-js`, naming both copies and how to keep one; nothing is registered then.
  */
 export function registerDiscoveryResolver(
   discovery: ServiceDiscovery,
   options: DiscoveryResolverOptions = {},
 ): void {
   const resolved = resolveDiscoveryResolverOptions(discovery, options);
+  const copyError = resolverCopyError(resolved.scheme, resolved.grpc);
+  if (copyError) throw copyError;
   const registration: DiscoveryRegistration = Object.freeze({ discovery, options: resolved });
   let entry = schemes.get(resolved.scheme);
   if (entry) {

@@ -161,7 +161,7 @@ describe('registerDiscoveryResolver', () => {
   it('names the scheme it was asked to register when that scheme is one', () => {
     expect(failure(registry, { scheme: 'opt-named', colour: 'red' }).message).toBe(
       'The gRPC discovery resolver for scheme "opt-named" has invalid options:\n' +
-        '  - unknown option "colour": remove it or check its spelling (known: scheme, secure, filters, emptyGrace, logger, scheduler, retry)',
+        '  - unknown option "colour": remove it or check its spelling (known: scheme, secure, filters, emptyGrace, logger, scheduler, retry, grpc)',
     );
   });
 
