@@ -1,4 +1,4 @@
-import { describeValue, type ServiceInstance } from '@kratos-ts/core';
+import { describeValue, redact, type ServiceInstance } from '@kratos-ts/core';
 import { defaultPortOf } from './default-ports.js';
 import type { Node } from './node.js';
 import { NODE_WEIGHTS, clampWeight } from './node-weights.js';
@@ -60,7 +60,7 @@ export function readInstances(instances: readonly unknown[], schemes: readonly s
         const why = parsed.host ? `has no port, and ${parsed.scheme} has no default port` : 'has no host';
         problems.push({
           key: `${label}:${String(raw)}`,
-          message: `${label}: endpoint "${String(raw)}" ${why}; that endpoint is skipped`,
+          message: `${label}: endpoint "${redact(String(raw))}" ${why}; that endpoint is skipped`,
         });
         continue;
       }
@@ -91,7 +91,8 @@ function parseEndpoint(
   try {
     url = new URL(raw);
   } catch {
-    return `endpoint "${raw}" is not a URL such as "http://10.0.0.5:8000"`;
+    // An endpoint may carry credentials (`http://user:pw@…`): the message, logged, must not.
+    return `endpoint "${redact(raw)}" is not a URL such as "http://10.0.0.5:8000"`;
   }
   const scheme = url.protocol.slice(0, -1).toLowerCase();
   // URL leaves a scheme's default port out of `port` (http://h:80 has port ''): it is still a port.

@@ -123,7 +123,10 @@ class SharedWatch {
     this.#subscription = undefined;
     const what = error === undefined ? 'the watch completed' : `the watch failed: ${describeError(error)}`;
     const message = `discovery "${this.#name}": ${what}; watching again in ${REWATCH_DELAY_MS} ms (the nodes known so far stay in use)`;
-    const fields = { service: this.#name, ...(error === undefined ? {} : { err: error }) };
+    // The message says the cause once. A registry's error already names its own cause, so carrying
+    // it as `err` too would say it twice more (its message, its cause, their stacks): only its code.
+    const code = codeOf(error);
+    const fields = { service: this.#name, ...(code === undefined ? {} : { code }) };
     for (const logger of new Set([...this.#users].map((user) => user.logger))) {
       // A logger that throws must not stop the re-watch below.
       safeLogger(logger).warn(fields, message);
@@ -132,4 +135,10 @@ class SharedWatch {
       if (!this.#ended) this.#subscribe();
     }, REWATCH_DELAY_MS);
   }
+}
+
+function codeOf(error: unknown): string | undefined {
+  const code: unknown =
+    typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : undefined;
 }

@@ -1,5 +1,4 @@
 import {
-  describeError,
   safeLogger,
   type Logger,
   type ServiceDiscovery,
@@ -148,8 +147,10 @@ export class WatchedNodeSet implements NodeSet {
     } catch (error) {
       // A throwing filter must not break the shared watch of the other node sets.
       this.#logger.warn(
+        // The filter is the user's code: its error goes as `err`, with the stack that shows where
+        // it threw, and the message does not repeat it.
         { service: this.service, err: error },
-        `discovery "${this.service}": a filter threw (${describeError(error)}); this list is ignored and the nodes known so far stay in use`,
+        `discovery "${this.service}": a filter threw (its error is in err, with its stack); this list is ignored and the nodes known so far stay in use`,
       );
       return;
     }

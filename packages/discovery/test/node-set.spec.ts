@@ -132,7 +132,8 @@ describe('watchNodes: the watch', () => {
     expect(warnings[0]?.msg).toBe(
       'discovery "greeter": the watch failed: etcd unavailable; watching again in 1000 ms (the nodes known so far stay in use)',
     );
-    expect(warnings[0]?.fields).toMatchObject({ service: 'greeter', err: new Error('etcd unavailable') });
+    // The message says the cause; the fields do not carry it again (issue 14 item 11).
+    expect(warnings[0]?.fields).toEqual({ service: 'greeter' });
   });
 
   it('on a watch that completes: warns naming the service and watches again 1000 ms later', () => {
@@ -587,8 +588,13 @@ describe('watchNodes: logs', () => {
     discovery.emit('greeter', two);
     expect(set.nodes()).toHaveLength(1);
     expect(logger.messages('warn')).toEqual([
-      'discovery "greeter": a filter threw (bad filter); this list is ignored and the nodes known so far stay in use',
+      'discovery "greeter": a filter threw (its error is in err, with its stack); this list is ignored and the nodes known so far stay in use',
     ]);
+    // The error is in the record once: as `err` (issue 14 item 11).
+    expect(logger.records.find((record) => record.level === 'warn')?.fields).toEqual({
+      service: 'greeter',
+      err: new Error('bad filter'),
+    });
     set.close();
   });
 });

@@ -62,7 +62,7 @@ describe('invalid options: one shape in every package', () => {
     [
       'http: HttpClient#request',
       HttpClientErrorCode.InvalidOptions,
-      'Request GET ? to "127.0.0.1:1"',
+      'Request GET "hello" to "127.0.0.1:1"',
       2,
       async () => {
         const client = createHttpClient({ target: 'http://127.0.0.1:1' });

@@ -14,22 +14,16 @@ import {
 import type { Container, ServiceIdentifier } from 'inversify';
 import type { SchedulerLike } from 'rxjs';
 import { containerState, describeToken, rebindOrBind } from './container-state.js';
-import { fakeSignals, type FakeSignals } from './fake-signals.js';
-import { fakeUncaughtErrors, type FakeUncaughtErrors } from './fake-uncaught-errors.js';
+import { fakeProcess, type FakeProcess } from './fake-process.js';
 import { recordingLogger, type RecordingLogger } from './recording-logger.js';
 import { TestingErrorCode } from './testing-error-codes.js';
 
-/** A kernel resolved from a container after its process-facing dependencies were replaced. */
-export interface TakenKernel {
+/**
+ * A kernel resolved from a container after its process-facing dependencies were replaced by a
+ * `FakeProcess` (bound to `SIGNAL_SOURCE`, `UNCAUGHT_ERROR_SOURCE`, `PROCESS_EXIT` and `PROCESS_EXIT_CODE`).
+ */
+export interface TakenKernel extends FakeProcess {
   readonly kernel: LifecycleKernel;
-  /** Bound to `SIGNAL_SOURCE`: the kernel hears no process signal, only these. */
-  readonly signals: FakeSignals;
-  /** Bound to `UNCAUGHT_ERROR_SOURCE`: the kernel hears no process-wide uncaught error, only these. */
-  readonly uncaughtErrors: FakeUncaughtErrors;
-  /** Bound to `PROCESS_EXIT`: the codes the kernel would have exited with at once. */
-  readonly exits: number[];
-  /** Bound to `PROCESS_EXIT_CODE`: the exit codes the kernel set for later (after an uncaught error). */
-  readonly exitCodes: number[];
   /** Bound to `LOGGER` when the container had none; `undefined` when the app brings its own. */
   readonly logger: RecordingLogger | undefined;
 }
@@ -69,18 +63,11 @@ export function takeKernel(
   }
   if (state.kernelResolutions > 0) throw resolvedEarly(by, state.overridden);
 
-  const signals = fakeSignals();
-  const uncaughtErrors = fakeUncaughtErrors();
-  const exits: number[] = [];
-  const exitCodes: number[] = [];
-  rebindOrBind<SignalSource>(container, SIGNAL_SOURCE).toConstantValue(signals);
-  rebindOrBind<UncaughtErrorSource>(container, UNCAUGHT_ERROR_SOURCE).toConstantValue(uncaughtErrors);
-  rebindOrBind<(code: number) => void>(container, PROCESS_EXIT).toConstantValue((code) => {
-    exits.push(code);
-  });
-  rebindOrBind<(code: number) => void>(container, PROCESS_EXIT_CODE).toConstantValue((code) => {
-    exitCodes.push(code);
-  });
+  const fake = fakeProcess();
+  rebindOrBind<SignalSource>(container, SIGNAL_SOURCE).toConstantValue(fake.signals);
+  rebindOrBind<UncaughtErrorSource>(container, UNCAUGHT_ERROR_SOURCE).toConstantValue(fake.uncaughtErrors);
+  rebindOrBind<(code: number) => void>(container, PROCESS_EXIT).toConstantValue(fake.exit);
+  rebindOrBind<(code: number) => void>(container, PROCESS_EXIT_CODE).toConstantValue(fake.setExitCode);
   let logger: RecordingLogger | undefined;
   if (!container.isBound(LOGGER)) {
     logger = recordingLogger(options.now);
@@ -93,7 +80,7 @@ export function takeKernel(
   const kernel = container.get(LifecycleKernel);
   if (state.kernelResolutions === before) throw resolvedEarly(by, state.overridden);
   state.takenBy = by;
-  return { kernel, signals, uncaughtErrors, exits, exitCodes, logger };
+  return { ...fake, kernel, logger };
 }
 
 function resolvedEarly(by: string, overridden: readonly ServiceIdentifier[]): KratosError {

@@ -1,9 +1,17 @@
+import { redact } from './redact.js';
+
+export { describeValue } from './describe-value.js';
+
 /**
  * A short, single-line description of any thrown value, for messages and log lines: an `Error`'s
- * message (its name when the message is empty), anything else as `String()` makes it. It never
+ * message (its name when the message is empty), anything else as `String()` makes it, with its
+ * secrets redacted (`redact`: a cause from a third-party library may echo `http://user:pw@host`),
+ * since whatever it returns ends up in an error message, a log line or a trace. It never
  * throws, whatever the value: one that cannot be turned into a string (`Object.create(null)`, a
  * throwing `toString`, a revoked Proxy) is described by its kind, e.g.
- * `[object Object], which cannot be turned into a string`.
+ * `[object Object], which cannot be turned into a string`. It is a clause, without a final period
+ * (the messages of kratos-ts errors end with one), so that the message quoting it can go on, or
+ * end, with its own: never `..`.
  *
  * @example
  * `Server "http" failed to start: ${describeError(error)}.`
@@ -12,42 +20,13 @@ export function describeError(error: unknown): string {
   try {
     if (error instanceof Error) {
       const message: unknown = error.message;
-      if (typeof message === 'string' && message !== '') return message;
+      if (typeof message === 'string' && message !== '') return clause(redact(message));
       const name: unknown = error.name;
       return typeof name === 'string' && name !== '' ? name : 'Error';
     }
-    return String(error);
+    return clause(redact(String(error)));
   } catch {
     return `${kindOf(error)}, which cannot be turned into a string`;
-  }
-}
-
-/**
- * A value as an "invalid option" message shows it: strings quoted, numbers and booleans as they are,
- * anything else by its kind (`null`, `an array`, `a function`, `an object` …), never an object's
- * contents, which may be large or secret. It never throws (a revoked Proxy is `an object`).
- *
- * @example
- * `timeout must be a number of milliseconds > 0, got ${describeValue(options.timeout)}`
- */
-export function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (isArray(value)) return (value as unknown[]).length === 0 ? 'an empty array' : 'an array';
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value);
-    case 'number':
-    case 'boolean':
-    case 'bigint':
-      return String(value);
-    case 'undefined':
-      return 'undefined';
-    case 'function':
-      return 'a function';
-    case 'symbol':
-      return 'a symbol';
-    default:
-      return 'an object';
   }
 }
 
@@ -75,11 +54,8 @@ function kindOf(value: unknown): string {
   }
 }
 
-/** `Array.isArray`, which throws on a revoked Proxy: that one is no array we can read. */
-function isArray(value: unknown): boolean {
-  try {
-    return Array.isArray(value);
-  } catch {
-    return false;
-  }
+// One period only: an ellipsis keeps two, which read as one again once the quoting message's
+// period follows.
+function clause(text: string): string {
+  return text.length > 1 && text.endsWith('.') ? text.slice(0, -1) : text;
 }

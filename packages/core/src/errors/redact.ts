@@ -1,4 +1,4 @@
-import { describeValue } from './describe.js';
+import { describeValue } from './describe-value.js';
 
 /** What a secret is replaced with in a redacted text. */
 export const REDACTED = '***';

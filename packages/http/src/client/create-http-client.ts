@@ -1,26 +1,31 @@
 import { performance } from 'node:perf_hooks';
-import { invalidOptions, KratosError, redact } from '@kratos-ts/core';
-import {
-  nodesOf,
-  p2c,
-  staticNodes,
-  watchNodes,
-  type Node,
-  type NodeSet,
-  type Selector,
-} from '@kratos-ts/discovery';
 import { Readable } from 'node:stream';
+import { redact, type KratosError } from '@kratos-ts/core';
+import { p2c, type Node, type NodeSet, type Selector } from '@kratos-ts/discovery';
 import type { Subscription } from 'rxjs';
+import { clientNodeSet } from './client-node-set.js';
 import { DeadlineQueue } from './deadline-queue.js';
+import { describeTransportError } from './describe-transport-error.js';
 import { dispatchAttempt, type AttemptOptions, type AttemptResult } from './dispatch-attempt.js';
-import { HttpClientErrorCode } from './http-client-error-codes.js';
+import {
+  bodyBrokeError,
+  clientClosedError,
+  requestClosedError,
+  requestFailedError,
+  requestRefusedError,
+  requestStopError,
+  responseTooLargeError,
+  type HttpClientErrorContext,
+} from './http-client-errors.js';
 import type { HttpClient, HttpRequestOptions, HttpResponse, HttpStreamResponse } from './http-client.js';
 import type { HttpClientOptions } from './http-client-options.js';
 import { NodePools } from './node-pools.js';
-import { resolveHttpClientOptions, type ResolvedHttpClientOptions } from './resolve-http-client-options.js';
-import { resolveHttpRequest, type ResolvedHttpRequest } from './resolve-http-request.js';
+import type { Answer, RequestRun } from './request-run.js';
 import { RequestStop, Stop } from './request-stop.js';
-import { codeOf, isIdempotent, isRequestError, isRetryable, shouldRetry } from './retry-policy.js';
+import { resolveHttpClientOptions, type ResolvedHttpClientOptions } from './resolve-http-client-options.js';
+import { resolveHttpRequest } from './resolve-http-request.js';
+import { isRequestError, shouldRetry } from './retry-policy.js';
+import { warnUnverifiedTls } from './warn-unverified-tls.js';
 
 /**
  * A discovery-driven HTTP client (Kratos' `transport/http` client with its resolver and selector).
@@ -56,32 +61,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   return new DiscoveryHttpClient(resolveHttpClientOptions(options));
 }
 
-/** Where one request stands, for its messages. */
-interface Run {
-  readonly request: ResolvedHttpRequest;
-  readonly stop: RequestStop;
-  /** `stream()`: a body not retried may be handed over as a stream. */
-  readonly streaming: boolean;
-  /** Endpoints attempted, in order (each once). */
-  readonly tried: Set<string>;
-  /** Every finished attempt's error (a 5xx response counts, as an Error naming the status). */
-  readonly errors: unknown[];
-  attempts: number;
-  /** The last 503 response, returned when the attempts after it fail too. */
-  unavailable: Answer | undefined;
-}
-
-/** A response, its body read (`request()`) or streamed (`stream()`). */
-interface Answer {
-  readonly statusCode: number;
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly body: Buffer | Readable;
-  readonly node: string;
-}
-
 class DiscoveryHttpClient implements HttpClient {
   readonly service: string;
   readonly #options: ResolvedHttpClientOptions;
+  // What the error builders read: one object, made once.
+  readonly #context: HttpClientErrorContext;
   readonly #selector: Selector;
   readonly #nodeSet: NodeSet;
   readonly #pools: NodePools;
@@ -95,52 +79,14 @@ class DiscoveryHttpClient implements HttpClient {
 
   constructor(options: ResolvedHttpClientOptions) {
     this.#options = options;
+    this.#context = { service: options.service, options };
     this.service = options.service;
     this.#selector = options.selector ?? p2c();
     this.#pools = new NodePools({ service: options.service, logger: options.logger, tls: options.tls });
     this.#deadlines = new DeadlineQueue(options.scheduler, options.timeout);
     this.#readOptions = { maxResponseBytes: options.maxResponseBytes };
-    this.#warnUnverifiedTls();
-    const { target, scheme } = options;
-    if (target.kind === 'discovery' && options.discovery) {
-      this.#nodeSet = watchNodes(options.discovery, target.name, {
-        schemes: [scheme],
-        filters: options.filters,
-        emptyGrace: options.emptyGrace,
-        logger: options.logger,
-        scheduler: options.scheduler,
-      });
-    } else {
-      const endpoint = `${scheme}://${options.service}`;
-      const instance = {
-        id: endpoint,
-        name: options.service,
-        version: '',
-        metadata: {},
-        endpoints: [endpoint],
-      };
-      this.#nodeSet = staticNodes(options.service, nodesOf([instance], [scheme]));
-    }
-  }
-
-  // Once per client, at its creation: verification off is a choice that must not go unnoticed.
-  #warnUnverifiedTls(): void {
-    const { unverifiedTls, loggerGiven, logger, target } = this.#options;
-    if (unverifiedTls.length === 0) return;
-    const shown = target.kind === 'discovery' ? `discovery:///${target.name}` : this.#fixedTarget();
-    const message =
-      `HTTP client of "${shown}" does not verify the TLS certificates of its nodes: ${unverifiedTls.join(' and ')} ` +
-      `turns verification off, so anyone on the path can impersonate them. Give the CA that signed them as tls.ca instead.`;
-    if (loggerGiven) {
-      logger.warn({ service: this.service, code: HttpClientErrorCode.TlsUnverified }, message);
-    } else {
-      process.emitWarning(message, { code: HttpClientErrorCode.TlsUnverified });
-    }
-  }
-
-  #fixedTarget(): string {
-    const { target, scheme } = this.#options;
-    return target.kind === 'static' ? `${scheme}://${target.address}` : this.service;
+    this.#nodeSet = clientNodeSet(options);
+    warnUnverifiedTls(options);
   }
 
   request(options: HttpRequestOptions): Promise<HttpResponse> {
@@ -162,7 +108,7 @@ class DiscoveryHttpClient implements HttpClient {
     const request = resolveHttpRequest(options, this.service);
     const caller = request.signal;
     const stop = new RequestStop();
-    const run: Run = {
+    const run: RequestRun = {
       request,
       stop,
       streaming,
@@ -251,7 +197,7 @@ class DiscoveryHttpClient implements HttpClient {
 
   // The nodes to pick from, waiting for the first ones when none is known yet. Rejects with the
   // node set's KRATOS_NO_INSTANCES, or the request's stop error when it stops meanwhile.
-  async #nodes(run: Run): Promise<readonly Node[]> {
+  async #nodes(run: RequestRun): Promise<readonly Node[]> {
     if (this.#closing) throw this.#closedError(run);
     const { stop } = run;
     this.#waiting.add(stop);
@@ -268,7 +214,7 @@ class DiscoveryHttpClient implements HttpClient {
 
   // One attempt on a picked node: the answer to return, or undefined to try again. Throws the
   // request's error when it must not (or may no longer) be retried.
-  async #attempt(run: Run, nodes: readonly Node[]): Promise<Answer | undefined> {
+  async #attempt(run: RequestRun, nodes: readonly Node[]): Promise<Answer | undefined> {
     const { request, stop } = run;
     if (this.#closing) throw this.#closedError(run);
     const picked = this.#selector.pick(nodes, run.tried.size > 0 ? { exclude: run.tried } : undefined);
@@ -307,15 +253,10 @@ class DiscoveryHttpClient implements HttpClient {
       this.#logRetry(run, node, `it answered ${result.statusCode}`);
       return undefined;
     }
-    if (result.kind === 'too-large') throw this.#tooLargeError(run, node, result);
+    if (result.kind === 'too-large') throw responseTooLargeError(this.#context, run, node, result);
 
     if (isRequestError(result.error)) {
-      throw invalidOptions(
-        HttpClientErrorCode.InvalidOptions,
-        `Request ${request.label} to "${this.service}"`,
-        [`it was refused before it was sent: ${describe(result.error)}: fix the request's headers or body`],
-        { cause: result.error },
-      );
+      throw requestRefusedError(this.service, run, result.error);
     }
     run.errors.push(result.error);
     // A pool destroyed by close(signal) fails its requests; and no retry may start once closing.
@@ -323,15 +264,15 @@ class DiscoveryHttpClient implements HttpClient {
     if (!shouldRetry(request.method, result, run.attempts, this.#options.maxRetries)) {
       // A 503 an earlier attempt got is an answer; an error of the last attempt is not a better one.
       if (run.unavailable) return run.unavailable;
-      throw this.#failedError(run, result);
+      throw requestFailedError(this.#context, run, result);
     }
-    this.#logRetry(run, node, describe(result.error));
+    this.#logRetry(run, node, describeTransportError(result.error));
     return undefined;
   }
 
   // How an attempt reads its response: `request()` reads at most maxResponseBytes (one shared
   // object: no allocation per request); `stream()` streams every body but a 503 that may be retried.
-  #attemptOptions(run: Run, node: Node): AttemptOptions {
+  #attemptOptions(run: RequestRun, node: Node): AttemptOptions {
     if (!run.streaming) return this.#readOptions;
     const { method } = run.request;
     return {
@@ -346,7 +287,7 @@ class DiscoveryHttpClient implements HttpClient {
 
   // What the selector is told: transport errors and 5xx are failures of the node; a malformed
   // request or the caller's own abort say nothing about it.
-  #feedbackError(run: Run, node: Node, result: AttemptResult): unknown {
+  #feedbackError(run: RequestRun, node: Node, result: AttemptResult): unknown {
     if (run.stop.reason?.kind === 'aborted') return undefined;
     if (result.kind === 'failure') return isRequestError(result.error) ? undefined : result.error;
     // Too large is about the response and the limit, not the node's health.
@@ -355,7 +296,7 @@ class DiscoveryHttpClient implements HttpClient {
     return new Error(`${redact(node.endpoint)} answered ${result.statusCode} to ${run.request.label}`);
   }
 
-  #logRetry(run: Run, node: Node, why: string): void {
+  #logRetry(run: RequestRun, node: Node, why: string): void {
     const { logger } = this.#options;
     if (logger.isLevelEnabled?.('debug') === false) return;
     logger.debug(
@@ -369,118 +310,20 @@ class DiscoveryHttpClient implements HttpClient {
     );
   }
 
-  #stopError(run: Run, reason: unknown, waitError?: unknown): KratosError {
-    const stop = reason instanceof Stop ? reason : new Stop('aborted', reason);
-    const { request } = run;
-    const last = run.errors.at(-1);
-    const lastCause = run.errors.length > 0 ? { cause: last, errors: [...run.errors] } : {};
-    if (stop.kind === 'closed') return this.#closedError(run);
-    if (stop.kind === 'aborted') {
-      return new KratosError(
-        HttpClientErrorCode.Aborted,
-        `Request ${request.label} to "${this.service}" was aborted by its signal${this.#progress(run)}.`,
-        { cause: stop.reason, errors: [...run.errors] },
-      );
-    }
-    const { timeout } = this.#options;
-    if (run.attempts === 0) {
-      const why =
-        waitError instanceof Error
-          ? waitError.message
-          : `No instance of "${this.service}" with an ${this.#options.scheme}:// endpoint was listed yet: check ` +
-            `that it is running and registered in the discovery the client was given.`;
-      return new KratosError(
-        HttpClientErrorCode.Timeout,
-        `Request ${request.label} to "${this.service}" timed out after ${timeout} ms waiting for the first ` +
-          `instances of the service. ${why}`,
-        waitError === undefined ? {} : { cause: waitError },
-      );
-    }
-    return new KratosError(
-      HttpClientErrorCode.Timeout,
-      `Request ${request.label} to "${this.service}" timed out after ${timeout} ms${this.#progress(run)}. ` +
-        `Raise timeout (the deadline of the whole request, retries included), or find out why the node is slow.`,
-      lastCause,
-    );
+  #stopError(run: RequestRun, reason: unknown, waitError?: unknown): KratosError {
+    return requestStopError(this.#context, run, reason, waitError);
   }
 
-  #closedError(run: Run | undefined): KratosError {
-    if (!run) {
-      return new KratosError(
-        HttpClientErrorCode.Closed,
-        `HTTP client of "${this.service}" is closed: create a new client (close() is final), or close it only after its last request.`,
-      );
-    }
-    return new KratosError(
-      HttpClientErrorCode.Closed,
-      `Request ${run.request.label} to "${this.service}" was given up: the client was closed${this.#progress(run)}. ` +
-        `Close the client only after its last request (requests in flight finish unless close() is given a signal that aborts).`,
-      run.errors.length > 0 ? { cause: run.errors.at(-1), errors: [...run.errors] } : {},
-    );
-  }
-
-  #failedError(run: Run, result: Extract<AttemptResult, { kind: 'failure' }>): KratosError {
-    const { request } = run;
-    const { maxRetries } = this.#options;
-    let advice: string;
-    if (isRetryable(request.method, result)) {
-      advice =
-        maxRetries === 0
-          ? 'Retries are off (retry: false or max 0): check that the node is up and reachable, or allow retries.'
-          : `Every allowed attempt failed (retry.max is ${maxRetries}): check that the nodes are up and reachable, or raise retry.max.`;
-    } else if (result.written && !isIdempotent(request.method)) {
-      advice =
-        `The request had been written, and ${request.method} is not idempotent, so it was not retried ` +
-        `(the server may have acted on it): retry it yourself if that is safe.`;
-    } else {
-      advice = 'A retry would not help with this error: check what the node answers.';
-    }
-    return new KratosError(
-      HttpClientErrorCode.RequestFailed,
-      `Request ${request.label} to "${this.service}" failed${this.#progress(run)}: ${redact(describe(result.error))}. ${advice}`,
-      { cause: result.error, errors: [...run.errors] },
-    );
-  }
-
-  #tooLargeError(run: Run, node: Node, result: Extract<AttemptResult, { kind: 'too-large' }>): KratosError {
-    const limit = this.#options.maxResponseBytes;
-    const what = result.declared
-      ? `has content-length ${result.received}, past maxResponseBytes (${limit} bytes): it was not read`
-      : `went past maxResponseBytes (${limit} bytes): it was aborted after ${result.received} bytes`;
-    return new KratosError(
-      HttpClientErrorCode.ResponseTooLarge,
-      `The ${result.statusCode} response to ${run.request.label} from "${this.service}" (node ${redact(node.endpoint)}) ${what}. ` +
-        `Raise maxResponseBytes in the client's options, or take a large body as a stream with client.stream().`,
-    );
+  #closedError(run: RequestRun | undefined): KratosError {
+    return run ? requestClosedError(this.service, run) : clientClosedError(this.service);
   }
 
   // The error a streamed body fails with: the request's stop error (deadline, signal, close), or
   // the connection breaking under it.
-  #bodyError(run: Run, node: Node, cause: unknown): Error {
+  #bodyError(run: RequestRun, node: Node, cause: unknown): Error {
     if (cause instanceof Stop) return this.#stopError(run, cause);
     // close(signal) destroyed the pools under it.
     if (this.#closing) return this.#closedError(run);
-    return new KratosError(
-      HttpClientErrorCode.RequestFailed,
-      `The response body of ${run.request.label} from "${this.service}" (node ${redact(node.endpoint)}) broke off before its end: ` +
-        `${redact(describe(cause))}. Check what the node does while it sends it; the request was not retried (its response had started).`,
-      { cause },
-    );
+    return bodyBrokeError(this.service, run, node, cause);
   }
-
-  // " after 2 attempts (nodes tried: a, b)", or nothing before the first attempt.
-  #progress(run: Run): string {
-    if (run.attempts === 0) return ' before any attempt';
-    const plural = run.attempts === 1 ? 'attempt' : 'attempts';
-    return ` after ${run.attempts} ${plural} (nodes tried: ${redact([...run.tried].join(', '))})`;
-  }
-}
-
-// Duck-typed: errors of Node's core may come from another realm (a VM context, as under jest).
-function describe(error: unknown): string {
-  const { message, name } = (typeof error === 'object' && error !== null ? error : {}) as Partial<Error>;
-  if (typeof message !== 'string') return String(error);
-  const text = message || (typeof name === 'string' ? name : 'error');
-  const code = codeOf(error);
-  return code && !text.includes(code) ? `${code}: ${text}` : text;
 }

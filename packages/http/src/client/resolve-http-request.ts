@@ -69,8 +69,8 @@ export function resolveHttpRequest(options: HttpRequestOptions, service: string)
   }
 
   if (problems.length > 0) {
-    // The parts that are valid, '?' for the others (each problem shows its culprit).
-    const label = `${typeof rawMethod === 'string' && TOKEN.test(rawMethod) ? method : '?'} ${typeof path === 'string' && PATH.test(path) ? (path.split('?')[0] ?? '') : '?'}`;
+    // The request as given, a bad part quoted (each problem below says what is wrong with it).
+    const label = `${methodLabel(rawMethod, method)} ${pathLabel(path)}`;
     throw invalidOptions(HttpClientErrorCode.InvalidOptions, `Request ${label} to "${service}"`, problems);
   }
   return {
@@ -86,6 +86,21 @@ export function resolveHttpRequest(options: HttpRequestOptions, service: string)
           : toBuffer(body as Uint8Array),
     signal: signal as AbortSignal | undefined,
   };
+}
+
+// A valid method as it is sent, a bad one quoted.
+function methodLabel(raw: unknown, method: string): string {
+  if (typeof raw === 'string' && TOKEN.test(raw)) return method;
+  return typeof raw === 'string' ? describeValue(raw) : `(method ${describeValue(raw)})`;
+}
+
+// A valid path without its query string (which may carry secrets); a bad one quoted, redacted and
+// without its query string too; what it was instead of a string.
+function pathLabel(path: unknown): string {
+  if (path === undefined) return '(no path)';
+  if (typeof path !== 'string') return `(path ${describeValue(path)})`;
+  const beforeQuery = path.split('?')[0] ?? '';
+  return PATH.test(path) ? beforeQuery : describeValue(redact(beforeQuery));
 }
 
 function resolveHeaders(headers: unknown, problems: string[]): Record<string, string | string[]> {
