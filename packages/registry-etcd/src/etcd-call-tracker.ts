@@ -1,4 +1,5 @@
-import { InterceptingCall, status, type Interceptor } from '@grpc/grpc-js';
+import type { InterceptingCall, Interceptor } from '@grpc/grpc-js';
+import { grpcJsOfEtcd3 } from './our-etcd3.js';
 
 /**
  * Keeps every gRPC call an etcd3 client has open, so they can be cut. Closing a gRPC channel does
@@ -16,6 +17,7 @@ export interface EtcdCallTracker {
 
 /** Creates an `EtcdCallTracker`. */
 export function etcdCallTracker(): EtcdCallTracker {
+  const { InterceptingCall, status } = grpcJsOfEtcd3();
   const calls = new Set<InterceptingCall>();
   const interceptor: Interceptor = (options, nextCall) => {
     const call: InterceptingCall = new InterceptingCall(nextCall(options), {

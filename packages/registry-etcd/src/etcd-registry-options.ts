@@ -1,8 +1,9 @@
 import { describeValue, hasMethods, hasUserinfo, invalidOptions, redact, type Logger } from '@kratos-ts/core';
-import type { Etcd3, IOptions } from 'etcd3';
+import { Etcd3, type IOptions } from 'etcd3';
 import type { SchedulerLike } from 'rxjs';
 import { BACKOFF_DEFAULTS, type BackoffOptions } from './backoff.js';
 import { EtcdErrorCode } from './etcd-error-codes.js';
+import { ourEtcd3 } from './our-etcd3.js';
 import { ETCD_MAX_REQUEST_BYTES } from './request-size.js';
 
 /**
@@ -125,6 +126,11 @@ export function validateOptions(options: EtcdRegistryOptions): void {
   if (client !== undefined && !hasMethods(client, ['lease', 'getAll', 'watch'])) {
     problems.push(
       `client must be an etcd3 client (new Etcd3(...)), or left out to pass hosts, got ${describeValue(client)}`,
+    );
+  } else if (client !== undefined && !(client instanceof Etcd3)) {
+    const ours = ourEtcd3();
+    problems.push(
+      `client is an Etcd3 of another copy of etcd3 than the one @kratos-ts/registry-etcd uses (${ours.folder}, version ${ours.version}): the registry would not recognise its errors (an outage, a lost lease). Keep one copy: \`npm ls etcd3\` shows them; install etcd3 in a version the registry accepts and run \`npm dedupe\`, or pin it with "overrides"`,
     );
   }
   const hostsGiven: readonly unknown[] =
