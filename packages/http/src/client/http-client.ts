@@ -89,8 +89,9 @@ export interface HttpClient {
    * Stops following the registry and closes every connection pool: requests in flight finish (a
    * body being streamed is in flight until it is read to its end or destroyed),
    * requests waiting for a node and later calls reject with `KRATOS_HTTP_CLIENT_CLOSED`. Resolves
-   * once every connection is closed. When `signal` aborts first, the pools are destroyed (requests
-   * still in flight fail). Idempotent.
+   * once every connection is closed. Without a `signal` it is still bounded: every request in
+   * flight, a streamed body included, ends by its own `timeout`. When `signal` aborts first, the
+   * pools are destroyed (requests still in flight fail). Idempotent.
    */
   close(signal?: AbortSignal): Promise<void>;
 }

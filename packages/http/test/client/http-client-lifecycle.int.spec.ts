@@ -145,6 +145,29 @@ describe('HTTP client lifecycle (real sockets, 127.0.0.1)', () => {
     );
   });
 
+  it("close() without a signal is bounded by the requests' own timeouts: an unread streamed body is cut at its timeout", async () => {
+    const registry = new InMemoryRegistry();
+    // Headers and a first chunk, then the body never ends: only the request's timeout ends it.
+    const endless = await startNode('endless', (req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('first chunk');
+    });
+    await registry.register(endless.instance);
+    const client = clientOf(registry, { timeout: 300 });
+    const response = await client.stream({ path: '/endless' });
+    const bodyError = new Promise<unknown>((resolve) => response.body.once('error', resolve));
+
+    // The user never reads the body. close() waits for it, but no longer than its timeout.
+    const closed = client.close().then(() => 'closed');
+    const verdict = await Promise.race([
+      closed,
+      sleep(10_000).then(() => 'close() still pending after 10 s'),
+    ]);
+    expect(verdict).toBe('closed');
+    expect((await bodyError) as { code?: string }).toMatchObject({ code: 'KRATOS_HTTP_CLIENT_TIMEOUT' });
+  });
+
   it('a process that makes one call and closes the client exits by itself (child process, built dist)', async () => {
     const fixture = fileURLToPath(new URL('./fixtures/one-call.mjs', import.meta.url));
     const bundle = fileURLToPath(new URL('../../dist/client.bundle.js', import.meta.url));
