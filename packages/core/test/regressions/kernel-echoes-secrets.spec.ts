@@ -6,7 +6,8 @@ import { fakeServer, recordingRegistrar, virtualKernel } from '@kratos-ts/testin
 // registrar echoing `http://user:pw@host`) was printed verbatim in the kernel's error log line, in
 // run()'s error message and in the trace. Every text the kernel builds from a cause is redacted.
 const SECRET = 'hunter2-kernel';
-const leaky = (what: string): Error => new Error(`${what} at http://root:${SECRET}@10.0.0.7:2379?token=${SECRET}x`);
+const leaky = (what: string): Error =>
+  new Error(`${what} at http://root:${SECRET}@10.0.0.7:2379?token=${SECRET}x`);
 
 describe('defect: the kernel echoes secrets from the errors it reports', () => {
   it('a failed registration: no secret in any log line, in run()’s error or in the trace', async () => {
