@@ -24,7 +24,7 @@ export interface EtcdProcess {
 }
 
 const INSTALL_HINT =
-  'The etcd integration tests need the etcd server binary on PATH. Install it with `apt-get install -y etcd-server` (Debian/Ubuntu; .ci/run does this), or put an etcd 3.4+ binary on PATH.';
+  'The etcd integration tests need the etcd server binary on PATH. Install it with `apt-get install -y etcd-server` (Debian/Ubuntu; `npm test` does this when run as root), or put an etcd 3.4+ binary on PATH.';
 
 /** Throws the install hint when there is no `etcd` on PATH (never a silent skip). */
 export function requireEtcdBinary(): void {
