@@ -22,9 +22,9 @@ import {
   registerFailure,
   type EtcdFailureContext,
 } from './etcd-failure.js';
-import { etcdLeaseGrantor } from './etcd-lease.js';
-import { answerProbe } from './answer-probe.js';
-import { gaveUpRegistering } from './gave-up-registering.js';
+import { etcdLeaseGrantor } from './registration/etcd-lease.js';
+import { answerProbe } from './registration/answer-probe.js';
+import { gaveUpRegistering } from './registration/gave-up-registering.js';
 import { requestDeadline } from './request-deadline.js';
 import {
   ETCD_REGISTRY_DEFAULTS,
@@ -32,14 +32,14 @@ import {
   validateOptions,
   type EtcdRegistryOptions,
 } from './etcd-registry-options.js';
-import { etcdServiceWatch } from './etcd-service-watch.js';
+import { etcdServiceWatch } from './watch/etcd-service-watch.js';
 import { decodeInstance, encodeInstance } from './instance-codec.js';
-import { reportKeepaliveStall } from './keepalive-stall.js';
-import { LeaseKeeper } from './lease-keeper.js';
+import { reportKeepaliveStall } from './registration/keepalive-stall.js';
+import { LeaseKeeper } from './registration/lease-keeper.js';
 import { oversizedPut } from './request-size.js';
 import { invalidKeySegment, serviceKey, servicePrefix } from './service-key.js';
 import { shownKey } from './shown-key.js';
-import { watchService } from './watch-service.js';
+import { watchService } from './watch/watch-service.js';
 
 /**
  * A `ServiceRegistrar` and `ServiceDiscovery` on etcd, with the key layout and JSON of Kratos' etcd

@@ -2,8 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import type { Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { recordingLogger } from '@kratos-ts/testing';
-import { keepRegistered } from '../../src/keep-registered.js';
-import type { KeptLease } from '../../src/kept-lease.js';
+import { keepRegistered } from '../../src/registration/keep-registered.js';
+import type { KeptLease } from '../../src/registration/kept-lease.js';
 import { FakeLease, scriptedGrantor } from '../support/fake-lease.js';
 
 // Kratos #2398, #3464, #3883: the etcd registry's heartbeat retried re-registration a few times

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { recordingLogger } from '@kratos-ts/testing';
 import { EventEmitter } from 'node:events';
 import { TestScheduler } from 'rxjs/testing';
-import { reportKeepaliveStall } from '../../src/keepalive-stall.js';
+import { reportKeepaliveStall } from '../../src/registration/keepalive-stall.js';
 
 // Defect: a lease keepalive that etcd stopped answering was not reported: the first sign was the
 // lease lost, after the TTL, when the key was already gone. Now it warns before the TTL runs out.

@@ -4,7 +4,7 @@ import { recordingLogger } from '@kratos-ts/testing';
 import { Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import type { OutageReport } from '../../src/outage-report.js';
-import { watchService } from '../../src/watch-service.js';
+import { watchService } from '../../src/watch/watch-service.js';
 
 // Defect: a watch cut from etcd was logged at debug only (docs/discovery.md promises warnings): a
 // frozen etcd produced no client log line in 57 s while the node list was stale. Now an outage

@@ -1,5 +1,5 @@
 import { NEVER, Observable, of, type Observable as ObservableType } from 'rxjs';
-import type { KeptLease } from '../../src/kept-lease.js';
+import type { KeptLease } from '../../src/registration/kept-lease.js';
 
 /** What a `FakeLease` does besides losing itself through `lost$`. */
 export interface FakeLeaseBehaviour {

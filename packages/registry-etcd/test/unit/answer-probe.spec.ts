@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { answerProbe } from '../../src/answer-probe.js';
+import { answerProbe } from '../../src/registration/answer-probe.js';
 
 const newScheduler = (): TestScheduler =>
   new TestScheduler((actual, expected) => expect(actual).toEqual(expected));

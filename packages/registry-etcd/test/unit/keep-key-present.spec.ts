@@ -2,8 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { defer, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { recordingLogger } from '@kratos-ts/testing';
-import { keepKeyPresent } from '../../src/keep-key-present.js';
-import { LeaseGone } from '../../src/lease-gone.js';
+import { keepKeyPresent } from '../../src/registration/keep-key-present.js';
+import { LeaseGone } from '../../src/registration/lease-gone.js';
 import { FakeLease } from '../support/fake-lease.js';
 
 const key = '/microservices/greeter/1';

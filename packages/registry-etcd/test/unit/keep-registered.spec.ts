@@ -2,9 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import { throwError, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { recordingLogger } from '@kratos-ts/testing';
-import { keepRegistered } from '../../src/keep-registered.js';
-import type { KeptLease } from '../../src/kept-lease.js';
-import { LeaseGone } from '../../src/lease-gone.js';
+import { keepRegistered } from '../../src/registration/keep-registered.js';
+import type { KeptLease } from '../../src/registration/kept-lease.js';
+import { LeaseGone } from '../../src/registration/lease-gone.js';
 import { FakeLease, scriptedGrantor } from '../support/fake-lease.js';
 
 const key = '/microservices/greeter/1';

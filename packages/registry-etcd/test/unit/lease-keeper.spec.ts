@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { of, Subject, throwError } from 'rxjs';
 import { recordingLogger } from '@kratos-ts/testing';
-import { LeaseKeeper } from '../../src/lease-keeper.js';
-import type { KeptLease, LeaseGrantor } from '../../src/kept-lease.js';
+import { LeaseKeeper } from '../../src/registration/lease-keeper.js';
+import type { KeptLease, LeaseGrantor } from '../../src/registration/kept-lease.js';
 import { FakeLease, scriptedGrantor } from '../support/fake-lease.js';
 
 const key = '/microservices/greeter/1';

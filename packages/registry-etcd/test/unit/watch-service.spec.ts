@@ -3,7 +3,7 @@ import type { ServiceInstance } from '@kratos-ts/core';
 import { defer, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { recordingLogger } from '@kratos-ts/testing';
-import { watchService } from '../../src/watch-service.js';
+import { watchService } from '../../src/watch/watch-service.js';
 
 const instance = (id: string): ServiceInstance => ({
   id,

@@ -1,6 +1,6 @@
 import type { Etcd3, IWatchResponse, Watcher } from 'etcd3';
 import { Observable } from 'rxjs';
-import { requestDeadline } from './request-deadline.js';
+import { requestDeadline } from '../request-deadline.js';
 
 /** What `etcdKeyPresence` takes. */
 export interface EtcdKeyPresenceOptions {

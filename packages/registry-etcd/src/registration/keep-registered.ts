@@ -15,7 +15,7 @@ import {
   type Observable,
   type SchedulerLike,
 } from 'rxjs';
-import { retryWithBackoff, type BackoffOptions } from './backoff.js';
+import { retryWithBackoff, type BackoffOptions } from '../backoff.js';
 import { keepKeyPresent } from './keep-key-present.js';
 import type { KeptLease, LeaseGrantor } from './kept-lease.js';
 

@@ -1,6 +1,6 @@
 import type { Logger } from '@kratos-ts/core';
 import type { SchedulerLike } from 'rxjs';
-import { outageReport } from './outage-report.js';
+import { outageReport } from '../outage-report.js';
 
 /** The events of an etcd3 `Lease` that `reportKeepaliveStall` listens to. */
 export interface KeepaliveEvents {

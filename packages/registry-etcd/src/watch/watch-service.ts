@@ -1,8 +1,8 @@
 import { describeError } from '@kratos-ts/core';
 import type { Logger, ServiceInstance } from '@kratos-ts/core';
 import { asyncScheduler, defer, finalize, tap, type Observable, type SchedulerLike } from 'rxjs';
-import { retryWithBackoff, type BackoffOptions } from './backoff.js';
-import { outageReport, type OutageReport } from './outage-report.js';
+import { retryWithBackoff, type BackoffOptions } from '../backoff.js';
+import { outageReport, type OutageReport } from '../outage-report.js';
 
 /** The default of `WatchServiceOptions.warnAfter`, in ms (`EtcdRegistryOptions.outageWarnAfter`). */
 const DEFAULT_WARN_AFTER = 5_000;

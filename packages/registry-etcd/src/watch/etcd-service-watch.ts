@@ -2,9 +2,9 @@ import { describeError } from '@kratos-ts/core';
 import type { Logger, ServiceInstance } from '@kratos-ts/core';
 import type { Etcd3, IWatchResponse, Watcher } from 'etcd3';
 import { Observable } from 'rxjs';
-import { decodeInstance } from './instance-codec.js';
-import type { OutageReport } from './outage-report.js';
-import { shownKey } from './shown-key.js';
+import { decodeInstance } from '../instance-codec.js';
+import type { OutageReport } from '../outage-report.js';
+import { shownKey } from '../shown-key.js';
 
 /** What `etcdServiceWatch` takes. */
 export interface EtcdServiceWatchOptions {

@@ -1,5 +1,5 @@
 import { describeError, KratosError } from '@kratos-ts/core';
-import { registerFailure, type EtcdFailureContext } from './etcd-failure.js';
+import { registerFailure, type EtcdFailureContext } from '../etcd-failure.js';
 import type { FailedAttempt } from './lease-keeper.js';
 
 /**

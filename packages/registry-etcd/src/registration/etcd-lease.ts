@@ -4,7 +4,7 @@ import { etcdKeyPresence } from './etcd-key-presence.js';
 import type { KeepaliveEvents } from './keepalive-stall.js';
 import type { KeptLease, LeaseGrantor } from './kept-lease.js';
 import { LeaseGone } from './lease-gone.js';
-import { requestDeadline } from './request-deadline.js';
+import { requestDeadline } from '../request-deadline.js';
 
 /** What `etcdLeaseGrantor` takes. */
 export interface EtcdLeaseOptions {

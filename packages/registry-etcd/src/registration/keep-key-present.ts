@@ -8,7 +8,7 @@ import {
   type Observable,
   type SchedulerLike,
 } from 'rxjs';
-import { retryWithBackoff, type BackoffOptions } from './backoff.js';
+import { retryWithBackoff, type BackoffOptions } from '../backoff.js';
 import type { KeptLease } from './kept-lease.js';
 import { LeaseGone } from './lease-gone.js';
 

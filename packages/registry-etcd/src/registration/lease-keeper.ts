@@ -1,5 +1,5 @@
 import type { Subscription } from 'rxjs';
-import { abortable } from './abortable.js';
+import { abortable } from '../abortable.js';
 import { keepRegistered, type KeepRegisteredOptions } from './keep-registered.js';
 import type { KeptLease, LeaseGrantor } from './kept-lease.js';
 
