@@ -21,7 +21,9 @@ describe('SIGTERM under load (child process, built dist)', () => {
     const completed = [...run.outcomes].filter(([, outcome]) => outcome === 'ok').map(([id]) => id);
     expect(completed.every((id) => run.handled.has(id))).toBe(true);
     expect(completed.length).toBe(run.handled.size);
-    expect(run.handled.size).toBeGreaterThan(64 * 5);
+    // Real load: more than one round of the 64 clients (how many rounds depends on the machine's
+    // speed, which a test must not assert: 236 on a loaded CI box, ~500 on a quiet one).
+    expect(run.handled.size).toBeGreaterThan(64);
     expect(run.completedAfterSigterm).toBeGreaterThan(0);
   });
 });
