@@ -1,4 +1,5 @@
-// The public surface of @kratos-ts/core. Named exports only; types as `export type`.
+// The public surface of @kratos-ts/core. Named exports only; types as `export type`. The helpers the
+// kratos-ts packages share (describeError, invalidOptions, the option checks…) are in ./internal.ts.
 
 export {
   APP_INFO,
@@ -15,7 +16,7 @@ export {
 
 export type { AppInfo } from './contracts/app-info.js';
 export type { HookContext, HookPhase, LifecycleHook } from './contracts/hook-context.js';
-export { ABANDON_GRACE_MS, KRATOS_DEFAULTS, type KratosOptions } from './contracts/kratos-options.js';
+export { KRATOS_DEFAULTS, type KratosOptions } from './contracts/kratos-options.js';
 export type { LifecycleEvent, StepEvent, StepStatus } from './contracts/lifecycle-event.js';
 export type { LifecycleState } from './contracts/lifecycle-state.js';
 export type { LogFn, Logger } from './contracts/logger.js';
@@ -38,14 +39,12 @@ export type { Newable, RegistrarOptions, ServerOptions } from './decorators/deco
 
 export { KratosErrorCode } from './errors/error-codes.js';
 export { KratosError, isKratosError, type KratosErrorOptions } from './errors/kratos-error.js';
-export { describeError, describeValue, hasMethods } from './errors/describe.js';
-export { invalidOptions } from './errors/invalid-options.js';
 export { hasUserinfo, redact, REDACTED } from './errors/redact.js';
-export { tlsMaterialProblem, type TlsMaterialProblem } from './errors/tls-material-problem.js';
 
 export { LifecycleKernel, type KernelDependencies } from './kernel/lifecycle-kernel.js';
 export { processSignals } from './kernel/process-signals.js';
 export { processUncaughtErrors } from './kernel/process-uncaught-errors.js';
+// Public because KernelDependencies.app takes one (kratosModule passes the container's).
 export { AppInfoHolder } from './kernel/app-info-holder.js';
 export type { NamedHook, RegistrarEntry } from './kernel/named-step.js';
 export type { ServerDeclaration } from './kernel/validate-setup.js';
@@ -53,7 +52,6 @@ export type { ServerDeclaration } from './kernel/validate-setup.js';
 export { createKratosModule, kratosModule, type KratosModuleConfig } from './module/kratos-module.js';
 export { InMemoryRegistry } from './registry/in-memory-registry.js';
 export { endpointHost, type NetworkInterfaces } from './endpoints/endpoint-host.js';
-export { hostPort } from './endpoints/host-port.js';
 export { silentLogger } from './logging/silent-logger.js';
 export { safeLogger } from './logging/safe-logger.js';
 export {

@@ -1,4 +1,4 @@
-import { describeValue } from '@kratos-ts/core';
+import { describeValue } from '@kratos-ts/core/internal';
 import type { Node } from './node.js';
 
 /** Narrows the nodes a selector may pick from. Must not mutate its input. */

@@ -3,7 +3,7 @@
 export { parseTarget, type DiscoveryTarget, type StaticTarget, type Target } from './target.js';
 export { nodesOf, type Node } from './node.js';
 export { NODE_WEIGHTS } from './node-weights.js';
-export { filterProblems, version, type NodeFilter } from './filters.js';
+export { version, type NodeFilter } from './filters.js';
 export type { CallFeedback, Picked, PickOptions, Selector } from './selector.js';
 export { p2c, type P2cOptions } from './selectors/p2c.js';
 export { wrr } from './selectors/wrr.js';

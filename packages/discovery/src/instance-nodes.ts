@@ -1,4 +1,5 @@
-import { describeValue, redact, type ServiceInstance } from '@kratos-ts/core';
+import { redact, type ServiceInstance } from '@kratos-ts/core';
+import { describeValue } from '@kratos-ts/core/internal';
 import { defaultPortOf } from './default-ports.js';
 import type { Node } from './node.js';
 import { NODE_WEIGHTS, clampWeight } from './node-weights.js';

@@ -1,8 +1,16 @@
 import { filterProblems } from './filters.js';
-import { describeValue, hasMethods, invalidOptions } from '@kratos-ts/core';
+import {
+  checkDuration,
+  checkKnownKeys,
+  checkLogger,
+  checkMethods,
+  checkScheduler,
+  describeValue,
+  invalidOptions,
+} from '@kratos-ts/core/internal';
 import { DiscoveryErrorCode } from './discovery-error-codes.js';
 
-const KNOWN_OPTIONS = new Set(['schemes', 'filters', 'emptyGrace', 'logger', 'scheduler']);
+const KNOWN_OPTIONS = ['schemes', 'filters', 'emptyGrace', 'logger', 'scheduler'];
 
 /**
  * Checks what `watchNodes` was given, all at once, so one error lists every problem.
@@ -17,11 +25,10 @@ export function validateNodeSetOptions(discovery: unknown, name: unknown, option
       `the service name must be a non-empty string, got ${describeValue(name)}: pass the name the service registers under (its AppInfo.name)`,
     );
   }
-  if (typeof (discovery as { watch?: unknown } | null | undefined)?.watch !== 'function') {
-    problems.push(
-      `the discovery (${describeValue(discovery)}) has no watch(name) method: pass a ServiceDiscovery, e.g. an InMemoryRegistry or an etcd registry`,
-    );
-  }
+  checkMethods(problems, 'the discovery', discovery, ['watch'], 'a ServiceDiscovery', {
+    required: true,
+    hint: 'pass an InMemoryRegistry or an etcd registry, for example',
+  });
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     problems.push(
       `the options must be an object such as { schemes: ['http'] }, got ${describeValue(options)}`,
@@ -37,13 +44,7 @@ export function validateNodeSetOptions(discovery: unknown, name: unknown, option
 }
 
 function checkOptions(problems: string[], raw: Record<string, unknown>): void {
-  for (const key of Object.keys(raw)) {
-    if (!KNOWN_OPTIONS.has(key)) {
-      problems.push(
-        `unknown option "${key}": remove it or check its spelling (known: ${[...KNOWN_OPTIONS].join(', ')})`,
-      );
-    }
-  }
+  checkKnownKeys(problems, raw, KNOWN_OPTIONS);
 
   const { schemes, filters, emptyGrace, logger, scheduler } = raw;
   if (schemes === undefined) {
@@ -64,24 +65,10 @@ function checkOptions(problems: string[], raw: Record<string, unknown>): void {
 
   problems.push(...filterProblems(filters));
 
-  if (
-    emptyGrace !== undefined &&
-    (typeof emptyGrace !== 'number' || !Number.isFinite(emptyGrace) || emptyGrace < 0)
-  ) {
-    problems.push(
-      `emptyGrace must be a finite number of milliseconds >= 0, got ${describeValue(emptyGrace)}: leave it out for the default (1000)`,
-    );
-  }
-
-  if (logger !== undefined && !hasMethods(logger, ['debug', 'warn'])) {
-    problems.push(
-      `logger must be a Logger (debug() and warn() at least, e.g. a pino logger), got ${describeValue(logger)}`,
-    );
-  }
-
-  if (scheduler !== undefined && !hasMethods(scheduler, ['now', 'schedule'])) {
-    problems.push(
-      `scheduler must be an RxJS SchedulerLike (now() and schedule()), got ${describeValue(scheduler)}: leave it out outside tests`,
-    );
-  }
+  checkDuration(problems, 'emptyGrace', emptyGrace, {
+    zero: true,
+    hint: 'leave it out for the default (1000)',
+  });
+  checkLogger(problems, 'logger', logger);
+  checkScheduler(problems, 'scheduler', scheduler);
 }

@@ -1,4 +1,5 @@
-import { describeError, safeLogger } from '@kratos-ts/core';
+import { safeLogger } from '@kratos-ts/core';
+import { describeError } from '@kratos-ts/core/internal';
 import type { Logger, ServiceDiscovery, ServiceInstance } from '@kratos-ts/core';
 import { defer, type SchedulerLike, type Subscription } from 'rxjs';
 

@@ -1,4 +1,4 @@
-import { describeValue, invalidOptions } from '@kratos-ts/core';
+import { describeValue, invalidOptions } from '@kratos-ts/core/internal';
 import { BehaviorSubject, type Observable } from 'rxjs';
 import { DiscoveryErrorCode } from './discovery-error-codes.js';
 import type { Node } from './node.js';

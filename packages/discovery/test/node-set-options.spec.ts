@@ -39,7 +39,7 @@ describe('watchNodes: option validation', () => {
       [
         'The node set has invalid options:',
         '  - the service name must be a non-empty string, got "": pass the name the service registers under (its AppInfo.name)',
-        '  - the discovery (an object) has no watch(name) method: pass a ServiceDiscovery, e.g. an InMemoryRegistry or an etcd registry',
+        '  - the discovery must be a ServiceDiscovery with watch(), got an object: pass an InMemoryRegistry or an etcd registry, for example',
         '  - unknown option "colour": remove it or check its spelling (known: schemes, filters, emptyGrace, logger, scheduler)',
         "  - schemes must be a non-empty array of endpoint schemes such as ['http'] or ['grpc'], got an empty array",
         '  - filters[0] is not a function (got "version"): a filter is (nodes) => nodes',
@@ -86,7 +86,9 @@ describe('watchNodes: option validation', () => {
   });
 
   it.each([[undefined], [null], [{}]])('rejects a discovery without watch(): %p', (bad) => {
-    expect(invalid(bad, 'greeter', { schemes: ['http'] }).message).toContain('has no watch(name) method');
+    expect(invalid(bad, 'greeter', { schemes: ['http'] }).message).toContain(
+      'the discovery must be a ServiceDiscovery with watch(), got',
+    );
   });
 
   it.each([[undefined], [42], ['']])('rejects a service name that is not a non-empty string: %p', (name) => {

@@ -9,7 +9,8 @@ import {
   timer,
   type SchedulerLike,
 } from 'rxjs';
-import { describeError, type Logger } from '@kratos-ts/core';
+import { type Logger } from '@kratos-ts/core';
+import { describeError } from '@kratos-ts/core/internal';
 
 /** One thing to close when the process ends: a registry, clients, the app. */
 export interface ClosingStep {

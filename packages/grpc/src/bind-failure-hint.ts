@@ -1,4 +1,4 @@
-import { describeError } from '@kratos-ts/core';
+import { describeError } from '@kratos-ts/core/internal';
 
 const PORT = /\bEADDRINUSE\b/;
 const PRIVILEGED = /\bEACCES\b/;

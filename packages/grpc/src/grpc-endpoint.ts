@@ -1,5 +1,6 @@
 import type { NetworkInterfaceInfo } from 'node:os';
-import { endpointHost, hostPort } from '@kratos-ts/core';
+import { endpointHost } from '@kratos-ts/core';
+import { hostPort } from '@kratos-ts/core/internal';
 
 /**
  * The endpoint a gRPC server registers: `grpc://IP:PORT`, or `grpcs://IP:PORT` when `secure` (TLS).

@@ -1,7 +1,7 @@
 /**
  * Every code a `KratosError` of `@kratos-ts/grpc` can carry. Stable: match on these, not on messages.
  * When the kernel runs the server, a start error reaches `run()` as the `cause` of the core's
- * `KRATOS_START_FAILED`.
+ * `KRATOS_START_FAILED`. Codes of warnings (never thrown) are in `GrpcWarningCode`.
  */
 export const GrpcErrorCode = {
   /**
@@ -29,11 +29,6 @@ export const GrpcErrorCode = {
   TlsInvalid: 'KRATOS_GRPC_TLS_INVALID',
   /** `start()` was called while the server was already started. */
   AlreadyStarted: 'KRATOS_GRPC_ALREADY_STARTED',
-  /**
-   * Not an error thrown to you: the code of the warning (`process.emitWarning`) a server with no
-   * kernel emits when a handler throws or rejects. Under a kernel the failure is logged instead.
-   */
-  HandlerFailed: 'KRATOS_GRPC_HANDLER_FAILED',
 } as const;
 
 /** One of the values of `GrpcErrorCode`. */

@@ -5,7 +5,14 @@ import type {
   UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 import type { PackageDefinition } from '@grpc/proto-loader';
-import { describeValue, invalidOptions } from '@kratos-ts/core';
+import {
+  checkBoolean,
+  checkInteger,
+  checkKnownKeys,
+  checkOptionsObject,
+  describeValue,
+  invalidOptions,
+} from '@kratos-ts/core/internal';
 import { foreignServerCredentialsError } from './foreign-server-credentials-error.js';
 import { GrpcErrorCode } from './grpc-error-codes.js';
 import { serverCredentialsOrigin } from './server-credentials-origin.js';
@@ -68,16 +75,7 @@ export const GRPC_SERVER_DEFAULTS = Object.freeze({
   health: true,
 });
 
-const KNOWN_OPTIONS = new Set([
-  'port',
-  'host',
-  'name',
-  'credentials',
-  'services',
-  'health',
-  'reflection',
-  'options',
-]);
+const KNOWN_OPTIONS = ['port', 'host', 'name', 'credentials', 'services', 'health', 'reflection', 'options'];
 
 /**
  * Checks the options and applies the defaults. Every problem is reported at once, in one
@@ -85,27 +83,15 @@ const KNOWN_OPTIONS = new Set([
  * of `@grpc/grpc-js` throw `KRATOS_GRPC_FOREIGN_GRPC_JS`.
  */
 export function resolveGrpcServerOptions(options: GrpcServerOptions): ResolvedGrpcServerOptions {
-  const isObject = typeof options === 'object' && options !== null && !Array.isArray(options);
-  const raw = (isObject ? options : {}) as Record<string, unknown>;
   const problems: string[] = [];
+  const raw = checkOptionsObject(problems, 'the options', options, '{ port: 9000, services: [...] }');
   const port = raw.port ?? GRPC_SERVER_DEFAULTS.port;
   const host = raw.host ?? GRPC_SERVER_DEFAULTS.host;
   const name = raw.name ?? GRPC_SERVER_DEFAULTS.name;
   const health = raw.health ?? GRPC_SERVER_DEFAULTS.health;
 
-  if (!isObject) {
-    problems.push(
-      `the options must be an object such as { port: 9000, services: [...] }, got ${describeValue(options)}`,
-    );
-  }
-  for (const key of Object.keys(raw)) {
-    if (!KNOWN_OPTIONS.has(key)) problems.push(`unknown option "${key}": remove it or check its spelling`);
-  }
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65_535) {
-    problems.push(
-      `port must be an integer from 0 to 65535 (0: chosen by the OS), got ${describeValue(port)}`,
-    );
-  }
+  checkKnownKeys(problems, raw, KNOWN_OPTIONS);
+  checkInteger(problems, 'port', port, { min: 0, max: 65_535, hint: '0 lets the OS choose' });
   if (typeof host !== 'string' || host.trim() !== host || host === '') {
     problems.push(`host must be an address such as "0.0.0.0" or "127.0.0.1", got ${describeValue(host)}`);
   }
@@ -138,9 +124,7 @@ export function resolveGrpcServerOptions(options: GrpcServerOptions): ResolvedGr
         );
     });
   }
-  if (typeof health !== 'boolean') {
-    problems.push(`health must be true (serve grpc.health.v1.Health) or false, got ${describeValue(health)}`);
-  }
+  checkBoolean(problems, 'health', health, { hint: 'true serves grpc.health.v1.Health' });
   const reflection =
     raw.reflection === undefined ? [] : Array.isArray(raw.reflection) ? raw.reflection : [raw.reflection];
   if (

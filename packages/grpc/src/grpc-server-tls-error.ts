@@ -1,5 +1,6 @@
 import type { ServerCredentials } from '@grpc/grpc-js';
-import { KratosError, tlsMaterialProblem, type TlsMaterialProblem } from '@kratos-ts/core';
+import { KratosError } from '@kratos-ts/core';
+import { tlsMaterialProblem, type TlsMaterialProblem } from '@kratos-ts/core/internal';
 import type { SecureContextOptions } from 'node:tls';
 import { GrpcErrorCode } from './grpc-error-codes.js';
 

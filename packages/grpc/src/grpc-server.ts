@@ -2,9 +2,6 @@ import { Server as GrpcJsServer, ServerCredentials, type ServiceDefinition } fro
 import type { PackageDefinition } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import {
-  describeError,
-  hostPort,
-  invalidOptions,
   safeLogger,
   type KernelView,
   KratosError,
@@ -12,12 +9,14 @@ import {
   type Logger,
   type TransportServer,
 } from '@kratos-ts/core';
+import { describeError, hostPort, invalidOptions } from '@kratos-ts/core/internal';
 import { networkInterfaces } from 'node:os';
 import type { Subscription } from 'rxjs';
 import { bindFailureHint } from './bind-failure-hint.js';
 import { grpcEndpoint } from './grpc-endpoint.js';
 import { grpcServerTlsError } from './grpc-server-tls-error.js';
 import { GrpcErrorCode } from './grpc-error-codes.js';
+import { GrpcWarningCode } from './grpc-warning-codes.js';
 import { guardImplementation, type GrpcHandlerFailure } from './guard-implementation.js';
 import { handlerFailureMessage } from './handler-failure-message.js';
 import {
@@ -242,8 +241,9 @@ export class GrpcServer implements TransportServer {
   #handlerFailed(error: unknown, path: string, failure: GrpcHandlerFailure): void {
     const message = handlerFailureMessage(this.name, path, error, failure);
     // Standalone (no kernel), a warning is the one channel every Node process has.
-    if (this.#logger) this.#logger.error({ err: error, method: path, server: this.name }, message);
-    else process.emitWarning(message, { code: GrpcErrorCode.HandlerFailed });
+    const code = GrpcWarningCode.HandlerFailed;
+    if (this.#logger) this.#logger.error({ err: error, method: path, server: this.name, code }, message);
+    else process.emitWarning(message, { code });
   }
 
   #refreshHealth(): void {

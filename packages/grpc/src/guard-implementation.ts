@@ -6,8 +6,8 @@ import {
   type ServiceDefinition,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
-import { describeError } from '@kratos-ts/core';
-import { GrpcErrorCode } from './grpc-error-codes.js';
+import { callGuarded, describeError } from '@kratos-ts/core/internal';
+import { GrpcWarningCode } from './grpc-warning-codes.js';
 
 /** What was done about a call whose handler failed. */
 export type GrpcHandlerFailure =
@@ -91,7 +91,7 @@ function neverThrowing(onFailure: GrpcHandlerFailureListener): GrpcHandlerFailur
     } catch (listenerError) {
       process.emitWarning(
         `The handler-failure listener threw on ${path}: ${describeError(listenerError)}. The handler's own failure: ${describeError(error)} (${failure}).`,
-        { code: GrpcErrorCode.HandlerFailed },
+        { code: GrpcWarningCode.HandlerFailed },
       );
     }
   };
@@ -112,7 +112,7 @@ function guardReplying(handler: Handler, path: string, onFailure: GrpcHandlerFai
       callback(HANDLER_FAILED_STATUS);
       onFailure(error, path, 'answered');
     };
-    settle(() => handler(call, reply), fail);
+    callGuarded(() => handler(call, reply), undefined, { failed: fail });
   };
 }
 
@@ -127,7 +127,7 @@ function guardStreaming(handler: Handler, path: string, onFailure: GrpcHandlerFa
       else if (!sendStatusBeneath(call)) return onFailure(error, path, 'stranded');
       onFailure(error, path, 'answered');
     };
-    settle(() => handler(call), fail);
+    callGuarded(() => handler(call), undefined, { failed: fail });
   };
 }
 
@@ -142,22 +142,4 @@ function sendStatusBeneath(stream: object): boolean {
   const status: FinalStatus = { ...HANDLER_FAILED_STATUS, metadata: null };
   (beneath.sendStatus as (status: FinalStatus) => void).call(beneath, status);
   return true;
-}
-
-/** Runs `run`; what it throws, or the rejection of the thenable it returns, goes to `fail`. */
-function settle(run: () => unknown, fail: (error: unknown) => void): void {
-  let result: unknown;
-  try {
-    result = run();
-  } catch (error) {
-    fail(error);
-    return;
-  }
-  if (
-    typeof result === 'object' &&
-    result !== null &&
-    typeof (result as PromiseLike<unknown>).then === 'function'
-  ) {
-    (result as PromiseLike<unknown>).then(undefined, fail);
-  }
 }

@@ -1,4 +1,4 @@
-import { describeError } from '@kratos-ts/core';
+import { describeError } from '@kratos-ts/core/internal';
 import type { GrpcHandlerFailure } from './guard-implementation.js';
 
 const AFTERMATH: Readonly<Record<GrpcHandlerFailure, string>> = {

@@ -3,6 +3,7 @@
 export { GrpcServer } from './grpc-server.js';
 export { GRPC_SERVER_DEFAULTS, type GrpcServerOptions, type GrpcService } from './grpc-server-options.js';
 export { GrpcErrorCode } from './grpc-error-codes.js';
+export { GrpcWarningCode } from './grpc-warning-codes.js';
 export { HealthService, type HealthStatus, type WatchedStatus } from './health-service.js';
 export { registerDiscoveryResolver } from './discovery/register-discovery-resolver.js';
 export { GrpcDiscoveryErrorCode } from './discovery/grpc-discovery-error-codes.js';

@@ -46,7 +46,7 @@ describe('GrpcServer options', () => {
     expect(isKratosError(error)).toBe(true);
     const message = (error as Error).message;
     expect(message).toMatch(/^GrpcServer "api" has invalid options:\n {2}- /);
-    expect(message).toContain('port must be an integer from 0 to 65535');
+    expect(message).toContain('port must be a whole number from 0 to 65535');
     expect(message).toContain('70000');
     expect(message).toContain('host must be an address');
     expect(message).toContain('services[0].definition must be a gRPC ServiceDefinition');
@@ -58,7 +58,7 @@ describe('GrpcServer options', () => {
     [
       'a string port',
       { port: '9000' },
-      'port must be an integer from 0 to 65535 (0: chosen by the OS), got "9000"',
+      'port must be a whole number from 0 to 65535, got "9000": 0 lets the OS choose',
     ],
     [
       'credentials that are not',
@@ -74,7 +74,7 @@ describe('GrpcServer options', () => {
     [
       'health not a boolean',
       { health: 'on' },
-      'health must be true (serve grpc.health.v1.Health) or false, got "on"',
+      'health must be true or false, got "on": true serves grpc.health.v1.Health',
     ],
     [
       'reflection not a package definition',

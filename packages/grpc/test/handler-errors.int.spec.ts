@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { status } from '@grpc/grpc-js';
 import { fakeKernelView, recordingLogger, type RecordingLogger } from '@kratos-ts/testing';
-import { GrpcErrorCode, GrpcServer } from '../src/index.js';
+import { GrpcWarningCode, GrpcServer } from '../src/index.js';
 import {
   bidi,
   clientStream,
@@ -62,6 +62,7 @@ describe('GrpcServer when a handler fails (real client and server on 127.0.0.1)'
       err: expect.objectContaining({ message: 'throw failed: secret=s3cr3t' }),
       method: '/failing.v1.Failing/Unary',
       server: 'rpc',
+      code: 'KRATOS_GRPC_HANDLER_FAILED',
     });
   });
 
@@ -196,7 +197,7 @@ describe('GrpcServer when a handler fails (real client and server on 127.0.0.1)'
     expect(await unary(client, 'reject')).toEqual({ answers: [], ...INTERNAL });
     expect(warn).toHaveBeenCalledWith(
       'gRPC server "rpc": handler failed on /failing.v1.Failing/Unary: reject failed: secret=s3cr3t; answered INTERNAL',
-      { code: GrpcErrorCode.HandlerFailed },
+      { code: GrpcWarningCode.HandlerFailed },
     );
   });
 });

@@ -4,6 +4,7 @@
 
 export { createHttpClient } from './client/create-http-client.js';
 export { HttpClientErrorCode } from './client/http-client-error-codes.js';
+export { HttpClientWarningCode } from './client/http-client-warning-codes.js';
 export {
   HTTP_CLIENT_DEFAULTS,
   type HttpClientOptions,

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { hasMethods } from '@kratos-ts/core';
+import { hasMethods } from '@kratos-ts/core/internal';
 
 /**
  * What `HttpServer` uses of a Fastify (v4/v5) instance, typed structurally so that

@@ -1,4 +1,5 @@
-import { describeError, KratosError } from '@kratos-ts/core';
+import { KratosError } from '@kratos-ts/core';
+import { describeError } from '@kratos-ts/core/internal';
 import type { FastifyApp } from './fastify-app.js';
 import { HttpErrorCode } from './http-error-codes.js';
 import { untilAborted } from './until-aborted.js';

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { callGuarded, type GuardedCallOutcome } from '@kratos-ts/core/internal';
 import type { HttpHandler } from './http-server-options.js';
 
 /** Told when a handler threw, when the promise it returned rejected, or when its response emitted an error. */
@@ -16,6 +17,8 @@ export type HandlerFailureListener = (error: unknown, req: IncomingMessage, res:
  * `Object.create(null)`, a thenable whose `then` throws): when `onFailure` throws in turn, the
  * response is destroyed, so the client sees it cut rather than waiting, and serving goes on.
  *
+ * The handler is called with `res.req` as its request: Node sets it to the request `res` answers.
+ *
  * Cheap on the request path: one shared `error` listener on the response (about 12 ns), a
  * `try`/`catch`, and a `.then(undefined, …)` only when the handler returns a thenable. A plain
  * `(req, res) => void` handler or an Express app (which returns nothing and handles its own errors)
@@ -32,22 +35,14 @@ export function guardHandler(
     if (this.listenerCount('error') > 1) return;
     report(onFailure, error, this.req, this);
   };
-  return (req, res) => {
+  // Made once per server: the response is the call's context (`res.req` is its request).
+  const run = (res: ServerResponse): unknown => handler(res.req, res);
+  const outcome: GuardedCallOutcome<ServerResponse> = {
+    failed: (error, res) => report(onFailure, error, res.req, res),
+  };
+  return (_req, res) => {
     res.on('error', onResponseError);
-    try {
-      const result: unknown = handler(req, res);
-      if (
-        typeof result === 'object' &&
-        result !== null &&
-        typeof (result as PromiseLike<unknown>).then === 'function'
-      ) {
-        (result as PromiseLike<unknown>).then(undefined, (error: unknown) =>
-          report(onFailure, error, req, res),
-        );
-      }
-    } catch (error) {
-      report(onFailure, error, req, res);
-    }
+    callGuarded(run, res, outcome);
   };
 }
 

@@ -1,4 +1,4 @@
-import { describeError } from '@kratos-ts/core';
+import { describeError } from '@kratos-ts/core/internal';
 import type { FailedResponse } from './fail-response.js';
 
 /** A request target without its query string (which may carry tokens): `/a/b?x=1` → `/a/b`. */

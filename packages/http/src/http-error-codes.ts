@@ -1,5 +1,6 @@
 /**
  * Every code a `KratosError` of `@kratos-ts/http` can carry. Stable: match on these, not on messages.
+ * Codes of warnings that are never thrown are in `HttpWarningCode`.
  *
  * @example
  * if (isKratosError(error.cause) && error.cause.code === HttpErrorCode.AddressInUse) { ... }
@@ -11,7 +12,11 @@ export const HttpErrorCode = {
   AddressInUse: 'KRATOS_HTTP_ADDRESS_IN_USE',
   /** `listen()` failed with EACCES: the process may not bind host:port (privileged port). */
   PermissionDenied: 'KRATOS_HTTP_PERMISSION_DENIED',
-  /** `listen()` failed for another reason (EADDRNOTAVAIL, ENOTFOUND …); the cause is kept. */
+  /**
+   * `listen()` failed for another reason (EADDRNOTAVAIL, ENOTFOUND …); the cause is kept. Also the
+   * code of the warning (standalone) or error log (under a kernel) when a listening server's socket
+   * emits an error.
+   */
   ListenFailed: 'KRATOS_HTTP_LISTEN_FAILED',
   /**
    * `start()` found the `tls` options unusable: the message names the server and which of `key`,
@@ -31,27 +36,11 @@ export const HttpErrorCode = {
    * `stop()` of a server whose handler is a Fastify app: the drain finished, but the app's
    * `close()` rejected (an `onClose` hook failed; its error is the `cause`) or had not finished when
    * the stop signal aborted (`stopTimeout`). Also the code of the warning (standalone) or error log
-   * (under a kernel) when closing the app after a failed start fails.
+   * (under a kernel) when closing the app after a failed start fails: thrown as well, so it stays here.
    */
   AppCloseFailed: 'KRATOS_HTTP_APP_CLOSE_FAILED',
   /** `endpoint()` was asked while the server was not listening. */
   NotListening: 'KRATOS_HTTP_NOT_LISTENING',
-  /**
-   * Not an error thrown to you: the code of the warning (`process.emitWarning`) a server with no
-   * kernel emits when its handler throws or rejects. Under a kernel the failure is logged instead.
-   */
-  HandlerFailed: 'KRATOS_HTTP_HANDLER_FAILED',
-  /**
-   * Not an error thrown to you: the code of the warning a server with no kernel emits when
-   * `onUpgrade` or `closeUpgraded` throws or rejects. Under a kernel the failure is logged instead.
-   */
-  UpgradeFailed: 'KRATOS_HTTP_UPGRADE_FAILED',
-  /**
-   * Not an error thrown to you: the code of the warning a server with no kernel emits when a stop
-   * begins with upgraded connections open and no `closeUpgraded` to close them (they are held until
-   * `stopTimeout`). Under a kernel it is logged as a warning instead.
-   */
-  UpgradedHeld: 'KRATOS_HTTP_UPGRADED_HELD',
 } as const;
 
 /** One of the `HttpErrorCode` values. */

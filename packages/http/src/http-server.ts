@@ -8,14 +8,13 @@ import { createServer as createHttpsServer } from 'node:https';
 import { networkInterfaces } from 'node:os';
 import {
   endpointHost,
-  hostPort,
   type KernelView,
   KratosError,
   type Logger,
   safeLogger,
-  tlsMaterialProblem,
   type TransportServer,
 } from '@kratos-ts/core';
+import { hostPort, tlsMaterialProblem } from '@kratos-ts/core/internal';
 import { clientWentAway, clientWentAwayMessage } from './client-went-away.js';
 import { drainServer, type DrainOptions } from './drain-server.js';
 import { failResponse } from './fail-response.js';
@@ -23,6 +22,7 @@ import { FastifyLifecycle } from './fastify-lifecycle.js';
 import { guardHandler } from './guard-handler.js';
 import { handlerFailureMessage, requestPath } from './handler-failure-message.js';
 import { HttpErrorCode } from './http-error-codes.js';
+import { HttpWarningCode } from './http-warning-codes.js';
 import type { HttpServerOptions } from './http-server-options.js';
 import { listen } from './listen.js';
 import { listenError } from './listen-error.js';
@@ -214,8 +214,9 @@ export class HttpServer implements TransportServer {
     server.on('error', (error) => {
       const message = `HTTP server "${this.name}" on ${this.#address()}: ${error.message}`;
       // Standalone (no kernel), a warning is the one channel every Node process has.
-      if (this.#logger) this.#logger.error({ err: error, server: this.name }, message);
-      else process.emitWarning(message, { code: HttpErrorCode.ListenFailed });
+      const code = HttpErrorCode.ListenFailed;
+      if (this.#logger) this.#logger.error({ err: error, server: this.name, code }, message);
+      else process.emitWarning(message, { code });
     });
     this.#server = server;
     this.#tracker = tracker;
@@ -302,8 +303,9 @@ export class HttpServer implements TransportServer {
       return;
     }
     const message = handlerFailureMessage(this.name, method, path, error, outcome);
-    if (this.#logger) this.#logger.error(fields, message);
-    else process.emitWarning(message, { code: HttpErrorCode.HandlerFailed });
+    const code = HttpWarningCode.HandlerFailed;
+    if (this.#logger) this.#logger.error({ ...fields, code }, message);
+    else process.emitWarning(message, { code });
   }
 
   /**
@@ -321,24 +323,27 @@ export class HttpServer implements TransportServer {
     const held = tracker.upgradedSockets().length;
     if (held > 0) {
       const message = `HTTP server "${this.name}" holds ${held} upgraded connection(s) (WebSocket) that it cannot close gracefully: they stay open until stopTimeout, then are destroyed. Give closeUpgraded to close them (a WebSocket close 1001 Going Away).`;
-      if (this.#logger) this.#logger.warn({ server: this.name, upgraded: held }, message);
-      else process.emitWarning(message, { code: HttpErrorCode.UpgradedHeld });
+      const code = HttpWarningCode.UpgradedHeld;
+      if (this.#logger) this.#logger.warn({ server: this.name, upgraded: held, code }, message);
+      else process.emitWarning(message, { code });
     }
     return { partialRequestGrace };
   }
 
   /** Closing the Fastify app after a failed start failed: nobody awaits that close, so it is reported here. */
   readonly #appCloseFailed = (error: KratosError): void => {
-    if (this.#logger) this.#logger.error({ err: error, server: this.name }, error.message);
-    else process.emitWarning(error.message, { code: HttpErrorCode.AppCloseFailed });
+    const code = HttpErrorCode.AppCloseFailed;
+    if (this.#logger) this.#logger.error({ err: error, server: this.name, code }, error.message);
+    else process.emitWarning(error.message, { code });
   };
 
   /** `onUpgrade` or `closeUpgraded` threw or rejected; see docs/http.md. */
   readonly #upgradeFailed = (error: unknown, request: IncomingMessage, message: string): void => {
     const method = request.method ?? 'GET';
     const path = requestPath(request.url);
-    if (this.#logger) this.#logger.error({ err: error, method, path, server: this.name }, message);
-    else process.emitWarning(message, { code: HttpErrorCode.UpgradeFailed });
+    const code = HttpWarningCode.UpgradeFailed;
+    if (this.#logger) this.#logger.error({ err: error, method, path, server: this.name, code }, message);
+    else process.emitWarning(message, { code });
   };
 
   #address(): string {

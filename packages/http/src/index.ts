@@ -12,6 +12,7 @@ export {
 } from './http-server-options.js';
 export type { FastifyApp } from './fastify-app.js';
 export { HttpErrorCode } from './http-error-codes.js';
+export { HttpWarningCode } from './http-warning-codes.js';
 export type { ServerPhase } from './server-phase.js';
 // The HTTP client is on its own entry point, @kratos-ts/http/client (src/client.ts): a service that
 // only serves must not load undici nor @kratos-ts/discovery.

@@ -1,4 +1,5 @@
-import { describeError, KratosError, type TlsMaterialProblem } from '@kratos-ts/core';
+import { KratosError } from '@kratos-ts/core';
+import { describeError, type TlsMaterialProblem } from '@kratos-ts/core/internal';
 import { HttpErrorCode } from './http-error-codes.js';
 
 /**

@@ -1,5 +1,12 @@
 import type { ServerOptions as TlsServerOptions } from 'node:https';
-import { describeValue, hasMethods, invalidOptions } from '@kratos-ts/core';
+import {
+  checkDuration,
+  checkInteger,
+  checkKnownKeys,
+  describeValue,
+  hasMethods,
+  invalidOptions,
+} from '@kratos-ts/core/internal';
 import { isFastifyApp, type FastifyApp } from './fastify-app.js';
 import { HttpErrorCode } from './http-error-codes.js';
 import {
@@ -35,7 +42,7 @@ export interface ResolvedHttpServerOptions {
   readonly closeUpgraded: CloseUpgradedHandler | undefined;
 }
 
-const KNOWN_OPTIONS = new Set([
+const KNOWN_OPTIONS = [
   'handler',
   'port',
   'host',
@@ -48,7 +55,7 @@ const KNOWN_OPTIONS = new Set([
   'partialRequestGrace',
   'onUpgrade',
   'closeUpgraded',
-]);
+];
 const TIMEOUTS = ['keepAliveTimeout', 'headersTimeout', 'requestTimeout', 'partialRequestGrace'] as const;
 
 /**
@@ -66,16 +73,10 @@ export function resolveHttpServerOptions(options: HttpServerOptions): ResolvedHt
   if (!isObject) {
     problems.push(`options must be an object such as { handler: app }, got ${describeValue(options)}`);
   }
-  for (const key of Object.keys(raw)) {
-    if (!KNOWN_OPTIONS.has(key)) problems.push(`unknown option "${key}": remove it or check its spelling`);
-  }
+  checkKnownKeys(problems, raw, KNOWN_OPTIONS);
   const app = isFastifyApp(raw.handler) ? raw.handler : undefined;
   if (typeof raw.handler !== 'function' && !app) problems.push(handlerProblem(raw.handler));
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65_535) {
-    problems.push(
-      `port must be an integer from 0 to 65535 (0 lets the OS choose), got ${describeValue(port)}`,
-    );
-  }
+  checkInteger(problems, 'port', port, { min: 0, max: 65_535, hint: '0 lets the OS choose' });
   if (typeof host !== 'string' || host === '') {
     problems.push(
       `host must be a non-empty address such as '0.0.0.0' or '127.0.0.1', got ${describeValue(host)}`,
@@ -99,9 +100,7 @@ export function resolveHttpServerOptions(options: HttpServerOptions): ResolvedHt
   };
   for (const key of TIMEOUTS) {
     const value = raw[key] ?? HTTP_SERVER_DEFAULTS[key];
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      problems.push(`${key} must be a finite number of milliseconds >= 0, got ${describeValue(value)}`);
-    } else timeouts[key] = value;
+    if (checkDuration(problems, key, value, { zero: true })) timeouts[key] = value as number;
   }
   if (timeouts.requestTimeout > 0 && timeouts.headersTimeout > timeouts.requestTimeout) {
     problems.push(

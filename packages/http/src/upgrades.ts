@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { describeError } from '@kratos-ts/core';
+import { callGuarded, describeError } from '@kratos-ts/core/internal';
 import { requestPath } from './handler-failure-message.js';
 import type { CloseUpgradedHandler, HttpUpgradeHandler } from './http-server-options.js';
 import type { SocketTracker } from './socket-tracker.js';
@@ -41,11 +41,7 @@ export function upgradeListener(
         `HTTP server "${server}": onUpgrade failed on ${upgradeRequest(req)}: ${describeError(error)}; the connection was destroyed`,
       );
     };
-    try {
-      thenCatch(onUpgrade(req, socket, head), failed);
-    } catch (error) {
-      failed(error);
-    }
+    callGuarded(() => onUpgrade(req, socket, head), undefined, { failed });
   };
 }
 
@@ -65,26 +61,11 @@ export function guardCloseUpgraded(
         request,
         `HTTP server "${server}": closeUpgraded failed for the connection upgraded by ${upgradeRequest(request)}: ${describeError(error)}; it stays open until it closes or stopTimeout`,
       );
-    try {
-      thenCatch(closeUpgraded(socket, request), failed);
-    } catch (error) {
-      failed(error);
-    }
+    callGuarded(() => closeUpgraded(socket, request), undefined, { failed });
   };
 }
 
 /** `GET /chat` (the query string, which may carry a token, left out). */
 function upgradeRequest(req: IncomingMessage): string {
   return `${req.method ?? 'GET'} ${requestPath(req.url)}`;
-}
-
-/** When `result` is a thenable, sends its rejection to `onRejected`. */
-function thenCatch(result: unknown, onRejected: (error: unknown) => void): void {
-  if (
-    typeof result === 'object' &&
-    result !== null &&
-    typeof (result as PromiseLike<unknown>).then === 'function'
-  ) {
-    (result as PromiseLike<unknown>).then(undefined, onRejected);
-  }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { clientWentAway, clientWentAwayMessage, connectionLostCode } from '../src/client-went-away.js';
-import { describeError } from '@kratos-ts/core';
+import { describeError } from '@kratos-ts/core/internal';
 
 const coded = (code: unknown): Error => Object.assign(new Error('x'), { code });
 

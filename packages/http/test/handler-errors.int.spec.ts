@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
 import { fakeKernelView, recordingLogger, type RecordingLogger } from '@kratos-ts/testing';
-import { HttpErrorCode, HttpServer, type HttpHandler } from '../src/index.js';
+import { HttpWarningCode, HttpServer, type HttpHandler } from '../src/index.js';
 import { deferred } from './support/deferred.js';
 import { get, RawHttpClient } from './support/http-client.js';
 import { never, serve, stopEvery } from './support/serve.js';
@@ -74,6 +74,7 @@ describe('HttpServer when its handler fails (real sockets on 127.0.0.1)', () => 
       method: 'GET',
       path: '/boom',
       server: 'api',
+      code: 'KRATOS_HTTP_HANDLER_FAILED',
     });
   });
 
@@ -186,7 +187,7 @@ describe('HttpServer when its handler fails (real sockets on 127.0.0.1)', () => 
     expect(reply.status).toBe(500);
     expect(warn).toHaveBeenCalledWith(
       'HTTP server "solo": handler failed on GET /x: kaboom: password=hunter2; answered 500',
-      { code: HttpErrorCode.HandlerFailed },
+      { code: HttpWarningCode.HandlerFailed },
     );
   });
 });

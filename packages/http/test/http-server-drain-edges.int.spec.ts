@@ -278,7 +278,7 @@ describe('HttpServer stop: upgraded (WebSocket) connections', () => {
     const stop = server.stop(stopTimeout.signal);
     const warnings = logger.records.filter((r) => r.level === 'warn');
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]?.fields).toEqual({ server: 'http', upgraded: 2 });
+    expect(warnings[0]?.fields).toEqual({ server: 'http', upgraded: 2, code: 'KRATOS_HTTP_UPGRADED_HELD' });
     expect(warnings[0]?.msg).toContain('holds 2 upgraded connection(s)');
     expect(warnings[0]?.msg).toContain('closeUpgraded');
     stopTimeout.abort();

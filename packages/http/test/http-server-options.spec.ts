@@ -43,7 +43,7 @@ describe('HttpServer options', () => {
     expect(error.code).toBe('KRATOS_HTTP_INVALID_OPTIONS');
     expect(error.message).toMatch(/^HttpServer "api" has invalid options:\n {2}- /);
     expect(error.message).toContain('handler must be a (req, res) listener');
-    expect(error.message).toContain('port must be an integer from 0 to 65535');
+    expect(error.message).toContain('port must be a whole number from 0 to 65535');
     expect(error.message).toContain('host must be a non-empty address');
     expect(error.message).toContain('unknown option "keepAliveTimout"');
     expect(error.message).toContain('requestTimeout must be a finite number');

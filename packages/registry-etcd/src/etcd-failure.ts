@@ -1,4 +1,5 @@
-import { describeError, KratosError, redact } from '@kratos-ts/core';
+import { KratosError, redact } from '@kratos-ts/core';
+import { describeError } from '@kratos-ts/core/internal';
 import {
   GRPCCancelledError,
   GRPCDeadlineExceededError,

@@ -1,4 +1,15 @@
-import { describeValue, hasMethods, hasUserinfo, invalidOptions, redact, type Logger } from '@kratos-ts/core';
+import { hasUserinfo, redact, type Logger } from '@kratos-ts/core';
+import {
+  checkDuration,
+  checkInteger,
+  checkKnownKeys,
+  checkLogger,
+  checkMethods,
+  checkOptionsObject,
+  checkScheduler,
+  describeValue,
+  invalidOptions,
+} from '@kratos-ts/core/internal';
 import { Etcd3, type IOptions } from 'etcd3';
 import type { SchedulerLike } from 'rxjs';
 import { BACKOFF_DEFAULTS, type BackoffOptions } from './backoff.js';
@@ -91,7 +102,7 @@ export const ETCD_REGISTRY_DEFAULTS = Object.freeze({
 /** The lowest TTL etcd keeps as given; it raises smaller ones to its own minimum. */
 export const MIN_TTL_SECONDS = 2;
 
-const KNOWN_OPTIONS = new Set([
+const KNOWN_OPTIONS = [
   'hosts',
   'client',
   'namespace',
@@ -105,29 +116,27 @@ const KNOWN_OPTIONS = new Set([
   'scheduler',
   'closeTimeout',
   'outageWarnAfter',
-]);
-const BACKOFF_KEYS = new Set(['initial', 'max', 'jitter', 'random']);
+];
+const BACKOFF_KEYS = ['initial', 'max', 'jitter', 'random'];
 
 /** Throws a `KRATOS_ETCD_INVALID_OPTIONS` error listing every problem of `options`. */
 export function validateOptions(options: EtcdRegistryOptions): void {
-  const isObject = typeof options === 'object' && options !== null && !Array.isArray(options);
-  const raw = (isObject ? options : {}) as Record<string, unknown>;
   const problems: string[] = [];
-
-  if (!isObject) {
-    problems.push(
-      `the options must be an object such as { hosts: ["http://127.0.0.1:2379"] }, got ${describeValue(options)}`,
-    );
-  }
-  for (const key of Object.keys(raw)) {
-    if (!KNOWN_OPTIONS.has(key)) problems.push(`unknown option "${key}": remove it or check its spelling`);
-  }
+  const raw = checkOptionsObject(problems, 'the options', options, '{ hosts: ["http://127.0.0.1:2379"] }');
+  const isObject = raw === options;
+  checkKnownKeys(problems, raw, KNOWN_OPTIONS);
   const { hosts, client } = raw;
-  if (client !== undefined && !hasMethods(client, ['lease', 'getAll', 'watch'])) {
-    problems.push(
-      `client must be an etcd3 client (new Etcd3(...)), or left out to pass hosts, got ${describeValue(client)}`,
-    );
-  } else if (client !== undefined && !(client instanceof Etcd3)) {
+  const clientLike = checkMethods(
+    problems,
+    'client',
+    client,
+    ['lease', 'getAll', 'watch'],
+    'an etcd3 client',
+    {
+      hint: 'pass new Etcd3(...), or leave it out and pass hosts',
+    },
+  );
+  if (clientLike && client !== undefined && !(client instanceof Etcd3)) {
     const ours = ourEtcd3();
     problems.push(
       `client is an Etcd3 of another copy of etcd3 than the one @kratos-ts/registry-etcd uses (${ours.folder}, version ${ours.version}): the registry would not recognise its errors (an outage, a lost lease). Keep one copy: \`npm ls etcd3\` shows them; install etcd3 in a version the registry accepts and run \`npm dedupe\`, or pin it with "overrides"`,
@@ -166,26 +175,16 @@ export function validateOptions(options: EtcdRegistryOptions): void {
       `namespace ${describeValue(namespace)} must start with "/" and not end with one, like "/microservices"`,
     );
   }
-  const requestTimeout = raw.requestTimeout ?? ETCD_REGISTRY_DEFAULTS.requestTimeout;
-  if (typeof requestTimeout !== 'number' || !(requestTimeout > 0) || !Number.isFinite(requestTimeout)) {
-    problems.push(
-      `requestTimeout ${describeValue(requestTimeout)} must be a finite number of milliseconds > 0: leave it out for the default (${ETCD_REGISTRY_DEFAULTS.requestTimeout})`,
-    );
+  for (const key of ['requestTimeout', 'closeTimeout', 'outageWarnAfter'] as const) {
+    checkDuration(problems, key, raw[key], {
+      zero: false,
+      hint: `leave it out for the default (${ETCD_REGISTRY_DEFAULTS[key]})`,
+    });
   }
-  for (const key of ['closeTimeout', 'outageWarnAfter'] as const) {
-    const value = raw[key] ?? ETCD_REGISTRY_DEFAULTS[key];
-    if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
-      problems.push(
-        `${key} ${describeValue(value)} must be a finite number of milliseconds > 0: leave it out for the default (${ETCD_REGISTRY_DEFAULTS[key]})`,
-      );
-    }
-  }
-  const maxRequestBytes = raw.maxRequestBytes ?? ETCD_REGISTRY_DEFAULTS.maxRequestBytes;
-  if (typeof maxRequestBytes !== 'number' || !Number.isSafeInteger(maxRequestBytes) || maxRequestBytes < 1) {
-    problems.push(
-      `maxRequestBytes ${describeValue(maxRequestBytes)} must be a whole number of bytes > 0, your etcd's --max-request-bytes: leave it out for etcd's default (${ETCD_REGISTRY_DEFAULTS.maxRequestBytes})`,
-    );
-  }
+  checkInteger(problems, 'maxRequestBytes', raw.maxRequestBytes, {
+    unit: 'bytes',
+    hint: `your etcd's --max-request-bytes; leave it out for etcd's default (${ETCD_REGISTRY_DEFAULTS.maxRequestBytes})`,
+  });
   for (const key of ['auth', 'credentials'] as const) {
     if (raw[key] !== undefined && (typeof raw[key] !== 'object' || raw[key] === null)) {
       problems.push(
@@ -194,16 +193,8 @@ export function validateOptions(options: EtcdRegistryOptions): void {
     }
   }
   checkBackoff(problems, raw.backoff);
-  if (raw.logger !== undefined && !hasMethods(raw.logger, ['debug', 'info', 'warn', 'error'])) {
-    problems.push(
-      `logger must be a Logger (debug(), info(), warn() and error(), e.g. a pino logger), got ${describeValue(raw.logger)}`,
-    );
-  }
-  if (raw.scheduler !== undefined && !hasMethods(raw.scheduler, ['now', 'schedule'])) {
-    problems.push(
-      `scheduler must be an RxJS SchedulerLike (now() and schedule()), got ${describeValue(raw.scheduler)}: leave it out outside tests`,
-    );
-  }
+  checkLogger(problems, 'logger', raw.logger);
+  checkScheduler(problems, 'scheduler', raw.scheduler);
 
   if (problems.length > 0) throw invalidOptions(EtcdErrorCode.InvalidOptions, 'EtcdRegistry', problems);
 }
@@ -217,17 +208,9 @@ function checkBackoff(problems: string[], backoff: unknown): void {
     return;
   }
   const given = backoff as Record<string, unknown>;
-  for (const key of Object.keys(given)) {
-    if (!BACKOFF_KEYS.has(key))
-      problems.push(`unknown option "backoff.${key}": remove it or check its spelling`);
-  }
+  checkKnownKeys(problems, given, BACKOFF_KEYS, { prefix: 'backoff.' });
   for (const key of ['initial', 'max'] as const) {
-    const value = given[key];
-    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) {
-      problems.push(
-        `backoff.${key} must be a finite number of milliseconds >= 0, got ${describeValue(value)}`,
-      );
-    }
+    checkDuration(problems, `backoff.${key}`, given[key], { zero: true });
   }
   const { jitter, random } = given;
   if (jitter !== undefined && (typeof jitter !== 'number' || !(jitter >= 0 && jitter <= 1))) {

@@ -1,6 +1,7 @@
 import type { LifecycleEvent } from '../contracts/lifecycle-event.js';
 import type { Logger } from '../contracts/logger.js';
 import { describeError } from '../errors/describe.js';
+import { isKratosError } from '../errors/kratos-error.js';
 
 /**
  * Logs one lifecycle event: state changes, signals and stop requests at info, each step at debug
@@ -30,7 +31,9 @@ export function logEvent(logger: Logger, event: LifecycleEvent): void {
           : 'server' in event
             ? `server ${event.server}`
             : `registrar ${event.registrar}`;
-      const fields = { step: type, status, durationMs, ...(error ? { err: error } : {}) };
+      // The step's coded error names the record too (`KRATOS_DEREGISTER_TIMEOUT` …): logs are grepped by code.
+      const code = isKratosError(error) ? { code: error.code } : {};
+      const fields = { step: type, status, durationMs, ...(error ? { err: error, ...code } : {}) };
       const message = `${type} ${subject}: ${status} in ${shownMs(durationMs)} ms`;
       // A failed deregistration does not fail the run (the lease expires by itself): a warning.
       if (error && type === 'deregister') logger.warn(fields, `${message}: ${describeError(error)}`);

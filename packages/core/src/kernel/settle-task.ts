@@ -1,4 +1,5 @@
 import { isObservable, type Subscription } from 'rxjs';
+import { callGuarded, type GuardedCallOutcome } from '../errors/call-guarded.js';
 
 /**
  * What `settleTask` reports to. It holds the listening state itself, so that settling a task
@@ -22,14 +23,15 @@ export interface SettleTarget {
  */
 export function settleTask(task: () => unknown, target: SettleTarget): void {
   target.listening = true;
-  let result: unknown;
-  try {
-    result = task();
-  } catch (error) {
-    settle(target, false, error);
-    return;
-  }
-  if (isObservable(result)) {
+  callGuarded(task, target, TASK_OUTCOME);
+}
+
+/** One object for every task: `callGuarded` hands the target back, so no closure is made per task. */
+const TASK_OUTCOME: GuardedCallOutcome<SettleTarget> = {
+  failed: (error, target) => settle(target, false, error),
+  fulfilled: (_value, target) => settle(target, true),
+  returned: (result, target) => {
+    if (!isObservable(result)) return settle(target, true);
     const subscription = result.subscribe({
       next: () => settle(target, true),
       error: (error: unknown) => settle(target, false, error),
@@ -38,17 +40,8 @@ export function settleTask(task: () => unknown, target: SettleTarget): void {
     // An Observable that emitted synchronously is done: drop the subscription at once.
     if (target.listening) target.subscription = subscription;
     else subscription.unsubscribe();
-    return;
-  }
-  if (isPromiseLike(result)) {
-    result.then(
-      () => settle(target, true),
-      (error: unknown) => settle(target, false, error),
-    );
-    return;
-  }
-  settle(target, true);
-}
+  },
+};
 
 /** Stops hearing the task of `target` (and unsubscribes it when it is an Observable). */
 export function stopListening(target: SettleTarget): void {
@@ -63,12 +56,4 @@ function settle(target: SettleTarget, resolved: boolean, error?: unknown): void 
   stopListening(target);
   if (resolved) target.resolve();
   else target.reject(error);
-}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }

@@ -1,9 +1,12 @@
 import { constants } from 'node:os';
 import { HOOK_PHASES } from '../contracts/hook-context.js';
 import { KRATOS_DEFAULTS, OPTION_KEYS, type KratosOptions } from '../contracts/kratos-options.js';
-import { describeValue } from '../errors/describe.js';
 import { KratosErrorCode } from '../errors/error-codes.js';
 import { invalidOptions } from '../errors/invalid-options.js';
+import { checkBoolean } from '../options/check-boolean.js';
+import { checkDuration } from '../options/check-duration.js';
+import { checkEnum } from '../options/check-enum.js';
+import { checkKnownKeys } from '../options/check-known-keys.js';
 import type { TransportServer } from '../contracts/transport-server.js';
 import type { KratosError } from '../errors/kratos-error.js';
 import type { RegistrarEntry } from './named-step.js';
@@ -44,9 +47,7 @@ export function validateSetup(
   const problems: string[] = [];
   const raw = options as Record<string, unknown>;
 
-  for (const key of Object.keys(raw)) {
-    if (!OPTION_KEYS.has(key)) problems.push(`unknown option "${key}": remove it or check its spelling`);
-  }
+  checkKnownKeys(problems, raw, OPTION_KEYS);
   for (const key of ['id', 'name', 'version'] as const) {
     if (raw[key] !== undefined && typeof raw[key] !== 'string') problems.push(`${key} must be a string`);
   }
@@ -73,14 +74,10 @@ export function validateSetup(
         }
       }
   }
-  for (const key of TIMEOUTS) checkDuration(problems, key, raw[key], false);
-  checkDuration(problems, 'drainDelay', raw.drainDelay, true);
-  if (raw.forceExitOnSecondSignal !== undefined && typeof raw.forceExitOnSecondSignal !== 'boolean') {
-    problems.push('forceExitOnSecondSignal must be true or false');
-  }
-  if (raw.uncaughtErrors !== undefined && raw.uncaughtErrors !== 'stop' && raw.uncaughtErrors !== 'ignore') {
-    problems.push(`uncaughtErrors must be 'stop' or 'ignore', got ${describeValue(raw.uncaughtErrors)}`);
-  }
+  for (const key of TIMEOUTS) checkDuration(problems, key, raw[key], { zero: false });
+  checkDuration(problems, 'drainDelay', raw.drainDelay, { zero: true });
+  checkBoolean(problems, 'forceExitOnSecondSignal', raw.forceExitOnSecondSignal);
+  checkEnum(problems, 'uncaughtErrors', raw.uncaughtErrors, ['stop', 'ignore']);
   checkSignals(problems, raw.signals);
   for (const key of HOOK_PHASES) {
     const hooks = raw[key];
@@ -104,8 +101,8 @@ export function validateSetup(
         );
       }
     }
-    checkDuration(problems, `server "${name}" startTimeout`, declaration.startTimeout, false);
-    checkDuration(problems, `server "${name}" stopTimeout`, declaration.stopTimeout, false);
+    checkDuration(problems, `server "${name}" startTimeout`, declaration.startTimeout, { zero: false });
+    checkDuration(problems, `server "${name}" stopTimeout`, declaration.stopTimeout, { zero: false });
   }
   for (const [name, count] of names) {
     if (count > 1)
@@ -131,15 +128,6 @@ export function validateSetup(
   const subject =
     typeof raw.name === 'string' && raw.name !== '' ? `The application "${raw.name}"` : 'The application';
   return invalidOptions(KratosErrorCode.InvalidOptions, subject, problems);
-}
-
-function checkDuration(problems: string[], what: string, value: unknown, zeroAllowed: boolean): void {
-  if (value === undefined) return;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!zeroAllowed && value === 0)) {
-    problems.push(
-      `${what} must be a finite number of milliseconds ${zeroAllowed ? '>= 0' : '> 0'}, got ${typeof value === 'number' ? String(value) : typeof value}`,
-    );
-  }
 }
 
 function checkSignals(problems: string[], signals: unknown): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { describeError, describeValue, hasMethods } from '../../src/index.js';
+import { describeError, describeValue, hasMethods } from '../../src/internal.js';
 
 const boom = (): never => {
   throw new Error('trap');

@@ -7,15 +7,8 @@ import {
   type VirtualKernel,
 } from '@kratos-ts/testing';
 import { filter, firstValueFrom, throwError } from 'rxjs';
-import {
-  AppInfoHolder,
-  LifecycleKernel,
-  describeError,
-  describeValue,
-  hasMethods,
-  type KratosError,
-  type NamedHook,
-} from '../../src/index.js';
+import { AppInfoHolder, LifecycleKernel, type KratosError, type NamedHook } from '../../src/index.js';
+import { describeError, describeValue, hasMethods } from '../../src/internal.js';
 
 // A thrown value that cannot be turned into a string (`throw Object.create(null)`, an object whose
 // toString throws) made describing the failure throw: from a beforeStart hook the failure was

@@ -139,7 +139,9 @@ describe('uncaught error rules', () => {
     });
     await expect(kernel.run()).rejects.toMatchObject({
       code: 'KRATOS_INVALID_OPTIONS',
-      message: expect.stringContaining(`uncaughtErrors must be 'stop' or 'ignore', got "exit"`) as unknown,
+      message: expect.stringContaining(
+        'uncaughtErrors must be one of "stop", "ignore", got "exit"',
+      ) as unknown,
       errors: [expect.any(Error), expect.any(Error)] as unknown,
     });
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { KratosError, LifecycleKernel, invalidOptions, isKratosError } from '../../src/index.js';
+import { KratosError, LifecycleKernel, isKratosError } from '../../src/index.js';
+import { invalidOptions } from '../../src/internal.js';
 
 describe('invalidOptions', () => {
   it('lists every problem under its subject, one per line, and carries each as an Error', () => {

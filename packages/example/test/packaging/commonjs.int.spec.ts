@@ -24,8 +24,10 @@ const fixture = (path: string): string => join(repoRoot, 'packages/example/fixtu
 /** One export every entry point must have, loaded with require(). */
 const KNOWN_EXPORT: Record<string, string> = {
   '@kratos-ts/core': 'LifecycleKernel',
+  '@kratos-ts/core/internal': 'describeError',
   '@kratos-ts/testing': 'startTestApp',
   '@kratos-ts/discovery': 'parseTarget',
+  '@kratos-ts/discovery/internal': 'filterProblems',
   '@kratos-ts/http': 'HttpServer',
   '@kratos-ts/http/client': 'createHttpClient',
   '@kratos-ts/grpc': 'GrpcServer',

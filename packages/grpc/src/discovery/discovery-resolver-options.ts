@@ -1,5 +1,17 @@
-import { describeValue, hasMethods, invalidOptions, type Logger, silentLogger } from '@kratos-ts/core';
-import { DISCOVERY_DEFAULTS, filterProblems, type NodeFilter } from '@kratos-ts/discovery';
+import { type Logger, silentLogger } from '@kratos-ts/core';
+import {
+  checkBoolean,
+  checkDuration,
+  checkKnownKeys,
+  checkLogger,
+  checkMethods,
+  checkOptionsObject,
+  checkScheduler,
+  describeValue,
+  invalidOptions,
+} from '@kratos-ts/core/internal';
+import { DISCOVERY_DEFAULTS, type NodeFilter } from '@kratos-ts/discovery';
+import { filterProblems } from '@kratos-ts/discovery/internal';
 import type { MethodConfig } from '@grpc/grpc-js';
 import type { SchedulerLike } from 'rxjs';
 import { checkRetryOption, type DiscoveryRetryOptions } from './discovery-retry-options.js';
@@ -92,28 +104,15 @@ export function resolveDiscoveryResolverOptions(
   options: unknown,
 ): ResolvedDiscoveryResolverOptions {
   const problems: string[] = [];
-  if (typeof (discovery as { watch?: unknown } | null | undefined)?.watch !== 'function') {
-    problems.push(
-      `the discovery (${describeValue(discovery)}) has no watch(name) method: pass a ServiceDiscovery, e.g. an InMemoryRegistry or an etcd registry`,
-    );
-  }
-  let raw: Record<string, unknown> = {};
-  if (options !== undefined) {
-    if (typeof options === 'object' && options !== null && !Array.isArray(options)) {
-      raw = options as Record<string, unknown>;
-    } else {
-      problems.push(
-        `the options must be an object such as { scheme: 'discovery' }, got ${describeValue(options)}`,
-      );
-    }
-  }
-  for (const key of Object.keys(raw)) {
-    if (!KNOWN_OPTIONS.includes(key)) {
-      problems.push(
-        `unknown option "${key}": remove it or check its spelling (known: ${KNOWN_OPTIONS.join(', ')})`,
-      );
-    }
-  }
+  checkMethods(problems, 'the discovery', discovery, ['watch'], 'a ServiceDiscovery', {
+    required: true,
+    hint: 'pass an InMemoryRegistry or an etcd registry, for example',
+  });
+  const raw =
+    options === undefined
+      ? {}
+      : checkOptionsObject(problems, 'the options', options, "{ scheme: 'discovery' }");
+  checkKnownKeys(problems, raw, KNOWN_OPTIONS);
 
   const scheme = raw.scheme ?? DISCOVERY_RESOLVER_DEFAULTS.scheme;
   if (typeof scheme !== 'string' || !SCHEME.test(scheme)) {
@@ -127,35 +126,20 @@ export function resolveDiscoveryResolverOptions(
   }
 
   const secure = raw.secure ?? DISCOVERY_RESOLVER_DEFAULTS.secure;
-  if (typeof secure !== 'boolean') {
-    problems.push(
-      `secure must be true (dial grpcs:// endpoints) or false (grpc:// endpoints), got ${describeValue(secure)}`,
-    );
-  }
+  checkBoolean(problems, 'secure', secure, { hint: 'true dials grpcs:// endpoints, false grpc:// ones' });
 
   const filters = raw.filters ?? [];
   problems.push(...filterProblems(filters));
 
   const emptyGrace = raw.emptyGrace ?? DISCOVERY_RESOLVER_DEFAULTS.emptyGrace;
-  if (typeof emptyGrace !== 'number' || !Number.isFinite(emptyGrace) || emptyGrace < 0) {
-    problems.push(
-      `emptyGrace must be a finite number of milliseconds >= 0, got ${describeValue(emptyGrace)}: leave it out for the default (${DISCOVERY_RESOLVER_DEFAULTS.emptyGrace})`,
-    );
-  }
-
+  checkDuration(problems, 'emptyGrace', emptyGrace, {
+    zero: true,
+    hint: `leave it out for the default (${DISCOVERY_RESOLVER_DEFAULTS.emptyGrace})`,
+  });
   const logger = raw.logger ?? silentLogger;
-  if (!hasMethods(logger, ['debug', 'info', 'warn', 'error'])) {
-    problems.push(
-      `logger must be a Logger (debug(), info(), warn() and error(), e.g. a pino logger), got ${describeValue(logger)}`,
-    );
-  }
-
+  checkLogger(problems, 'logger', logger);
   const scheduler = raw.scheduler;
-  if (scheduler !== undefined && !hasMethods(scheduler, ['now', 'schedule'])) {
-    problems.push(
-      `scheduler must be an RxJS SchedulerLike (now() and schedule()), got ${describeValue(scheduler)}: leave it out outside tests`,
-    );
-  }
+  checkScheduler(problems, 'scheduler', scheduler);
 
   const grpc = raw.grpc;
   if (grpc !== undefined && !isGrpcJsModule(grpc)) {

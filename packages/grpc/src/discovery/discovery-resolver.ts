@@ -5,7 +5,8 @@ import {
   type MethodConfig,
   type ServiceConfig,
 } from '@grpc/grpc-js';
-import { describeError, type Logger, type ServiceDiscovery } from '@kratos-ts/core';
+import { type Logger, type ServiceDiscovery } from '@kratos-ts/core';
+import { describeError } from '@kratos-ts/core/internal';
 import { watchNodes, type NodeSetState } from '@kratos-ts/discovery';
 import {
   Observable,

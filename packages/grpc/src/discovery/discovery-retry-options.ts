@@ -1,5 +1,5 @@
 import type { MethodConfig } from '@grpc/grpc-js';
-import { describeValue } from '@kratos-ts/core';
+import { checkDuration, checkInteger, checkKnownKeys, describeValue } from '@kratos-ts/core/internal';
 
 /** A method, or every method of a service, that `DiscoveryRetryOptions` retries. */
 export interface DiscoveryRetryMethod {
@@ -76,41 +76,31 @@ export function checkRetryOption(retry: unknown): RetryCheck {
   }
   const raw = retry as Record<string, unknown>;
   const problems: string[] = [];
-  for (const key of Object.keys(raw)) {
-    if (!KNOWN_OPTIONS.includes(key)) {
-      problems.push(
-        `unknown option "retry.${key}": remove it or check its spelling (known: ${KNOWN_OPTIONS.join(', ')}); only UNAVAILABLE is retried`,
-      );
-    }
-  }
+  checkKnownKeys(problems, raw, KNOWN_OPTIONS, { prefix: 'retry.', hint: 'only UNAVAILABLE is retried' });
   const names = methodNames(raw.methods, problems);
 
   const maxAttempts = raw.maxAttempts ?? DISCOVERY_RETRY_DEFAULTS.maxAttempts;
-  if (
-    typeof maxAttempts !== 'number' ||
-    !Number.isInteger(maxAttempts) ||
-    maxAttempts < 2 ||
-    maxAttempts > GRPC_JS_MAX_ATTEMPTS
-  ) {
-    problems.push(
-      `retry.maxAttempts must be an integer from 2 to ${GRPC_JS_MAX_ATTEMPTS} (attempts in all, the first one included; grpc-js allows no more), got ${describeValue(maxAttempts)}`,
-    );
-  }
+  checkInteger(problems, 'retry.maxAttempts', maxAttempts, {
+    min: 2,
+    max: GRPC_JS_MAX_ATTEMPTS,
+    hint: 'attempts in all, the first one included; grpc-js allows no more',
+  });
+  // grpc-js takes durations in whole milliseconds at most (a "<seconds>s" string of 3 decimals).
   const initialBackoff = raw.initialBackoff ?? DISCOVERY_RETRY_DEFAULTS.initialBackoff;
-  const initialOk = isWholeMs(initialBackoff);
-  if (!initialOk) {
-    problems.push(
-      `retry.initialBackoff must be a whole number of milliseconds >= 1, got ${describeValue(initialBackoff)}: leave it out for the default (${DISCOVERY_RETRY_DEFAULTS.initialBackoff})`,
-    );
-  }
+  const initialOk = checkDuration(problems, 'retry.initialBackoff', initialBackoff, {
+    zero: false,
+    whole: true,
+    hint: `leave it out for the default (${DISCOVERY_RETRY_DEFAULTS.initialBackoff})`,
+  });
   const maxBackoff = raw.maxBackoff ?? DISCOVERY_RETRY_DEFAULTS.maxBackoff;
-  if (!isWholeMs(maxBackoff)) {
+  const maxOk = checkDuration(problems, 'retry.maxBackoff', maxBackoff, {
+    zero: false,
+    whole: true,
+    hint: `leave it out for the default (${DISCOVERY_RETRY_DEFAULTS.maxBackoff})`,
+  });
+  if (initialOk && maxOk && (maxBackoff as number) < (initialBackoff as number)) {
     problems.push(
-      `retry.maxBackoff must be a whole number of milliseconds >= 1, got ${describeValue(maxBackoff)}: leave it out for the default (${DISCOVERY_RETRY_DEFAULTS.maxBackoff})`,
-    );
-  } else if (initialOk && maxBackoff < initialBackoff) {
-    problems.push(
-      `retry.maxBackoff (${maxBackoff}) is below retry.initialBackoff (${initialBackoff}): raise maxBackoff or lower initialBackoff`,
+      `retry.maxBackoff (${maxBackoff as number}) is below retry.initialBackoff (${initialBackoff as number}): raise maxBackoff or lower initialBackoff`,
     );
   }
   const backoffMultiplier = raw.backoffMultiplier ?? DISCOVERY_RETRY_DEFAULTS.backoffMultiplier;
@@ -158,9 +148,7 @@ function methodNames(methods: unknown, problems: string[]): MethodConfig['name']
       return;
     }
     const { service, method, ...rest } = entry as Record<string, unknown>;
-    for (const key of Object.keys(rest)) {
-      problems.push(`${where} has an unknown key "${key}": only service and method are known`);
-    }
+    checkKnownKeys(problems, rest, ['service', 'method'], { prefix: `${where}.` });
     if (typeof service !== 'string' || !SERVICE.test(service)) {
       problems.push(
         `${where}.service must be a fully-qualified service name as in the proto ("greeter.v1.Greeter": package, dot, service; no "/"), got ${describeValue(service)}`,
@@ -190,10 +178,6 @@ function methodNames(methods: unknown, problems: string[]): MethodConfig['name']
     }
   }
   return names;
-}
-
-function isWholeMs(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;
 }
 
 // grpc-js takes durations as "<seconds>s", at most 9 decimals: whole ms give at most 3.

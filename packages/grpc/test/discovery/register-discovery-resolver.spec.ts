@@ -66,7 +66,7 @@ describe('registerDiscoveryResolver', () => {
     [
       'a retry method with an unknown key',
       { scheme: 'opt-r6', retry: { methods: [{ service: 'greeter.v1.Greeter', methods: 'SayHello' }] } },
-      'retry.methods[0] has an unknown key "methods"',
+      'unknown option "retry.methods[0].methods": remove it or check its spelling (did you mean "retry.methods[0].method"?',
     ],
     [
       'a retry method listed twice',
@@ -89,7 +89,7 @@ describe('registerDiscoveryResolver', () => {
     [
       "retry.maxAttempts above grpc-js's limit",
       { scheme: 'opt-r9', retry: { methods: [{ service: 'a.B' }], maxAttempts: 6 } },
-      'retry.maxAttempts must be an integer from 2 to 5',
+      'retry.maxAttempts must be a whole number from 2 to 5, got 6',
     ],
     [
       'retry.maxAttempts 1',
@@ -99,7 +99,7 @@ describe('registerDiscoveryResolver', () => {
     [
       'a fractional retry.initialBackoff',
       { scheme: 'opt-r11', retry: { methods: [{ service: 'a.B' }], initialBackoff: 0.5 } },
-      'retry.initialBackoff must be a whole number of milliseconds >= 1',
+      'retry.initialBackoff must be a whole number of milliseconds > 0, got 0.5',
     ],
     [
       'retry.maxBackoff below initialBackoff',
@@ -140,7 +140,7 @@ describe('registerDiscoveryResolver', () => {
     const error = failure(discovery, { scheme: 'opt-no-watch' });
 
     expect(error.code).toBe(GrpcDiscoveryErrorCode.InvalidOptions);
-    expect(error.message).toContain('has no watch(name) method: pass a ServiceDiscovery');
+    expect(error.message).toContain('the discovery must be a ServiceDiscovery with watch(), got');
     expect(resolverExists('opt-no-watch')).toBe(false);
   });
 
@@ -150,7 +150,7 @@ describe('registerDiscoveryResolver', () => {
     expect(error.errors).toHaveLength(5);
     expect(error.message.split('\n')[0]).toBe('The gRPC discovery resolver has invalid options:');
     expect(error.message.split('\n').slice(1)).toEqual([
-      expect.stringContaining('has no watch(name) method'),
+      expect.stringContaining('the discovery must be a ServiceDiscovery with watch()'),
       expect.stringContaining('unknown option "colour"'),
       expect.stringContaining('scheme must be'),
       expect.stringContaining('filters[0] is not a function'),

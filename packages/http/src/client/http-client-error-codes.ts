@@ -1,7 +1,8 @@
 /**
  * Every code a `KratosError` of the HTTP client (`createHttpClient`) can carry. Stable: match on
  * these, not on messages. A client may also reject with `KRATOS_NO_INSTANCES` (`DiscoveryErrorCode`
- * of `@kratos-ts/discovery`) when the service has no instance.
+ * of `@kratos-ts/discovery`) when the service has no instance. The code of the warning it raises is
+ * in `HttpClientWarningCode`.
  *
  * @example
  * try {
@@ -34,13 +35,6 @@ export const HttpClientErrorCode = {
    * the limit. Raise `maxResponseBytes`, or take the body as a stream with `stream()`.
    */
   ResponseTooLarge: 'KRATOS_HTTP_CLIENT_RESPONSE_TOO_LARGE',
-  /**
-   * Not an error thrown to you: the code of the warning a client logs once, when it is created,
-   * if its `tls` options turn certificate verification off (`rejectUnauthorized: false`, a
-   * `checkServerIdentity` that accepts any host): the warning names the option. With the default
-   * (silent) logger it goes to `process.emitWarning` instead.
-   */
-  TlsUnverified: 'KRATOS_HTTP_CLIENT_TLS_UNVERIFIED',
 } as const;
 
 /** One of the `HttpClientErrorCode` values. */

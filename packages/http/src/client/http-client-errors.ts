@@ -1,4 +1,5 @@
-import { invalidOptions, KratosError, redact } from '@kratos-ts/core';
+import { KratosError, redact } from '@kratos-ts/core';
+import { invalidOptions } from '@kratos-ts/core/internal';
 import type { Node } from '@kratos-ts/discovery';
 import { describeTransportError } from './describe-transport-error.js';
 import type { AttemptResult } from './dispatch-attempt.js';

@@ -1,9 +1,6 @@
 import type { ConnectionOptions } from 'node:tls';
 import {
-  describeValue,
-  hasMethods,
   hasUserinfo,
-  invalidOptions,
   isKratosError,
   type KratosError,
   type Logger,
@@ -12,6 +9,17 @@ import {
   safeLogger,
   silentLogger,
 } from '@kratos-ts/core';
+import {
+  checkBoolean,
+  checkDuration,
+  checkInteger,
+  checkKnownKeys,
+  checkLogger,
+  checkMethods,
+  checkScheduler,
+  describeValue,
+  invalidOptions,
+} from '@kratos-ts/core/internal';
 import { parseTarget, type NodeFilter, type Selector, type Target } from '@kratos-ts/discovery';
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { HttpClientErrorCode } from './http-client-error-codes.js';
@@ -45,7 +53,7 @@ export interface ResolvedHttpClientOptions {
   readonly scheduler: SchedulerLike;
 }
 
-const KNOWN_OPTIONS = new Set([
+const KNOWN_OPTIONS = [
   'target',
   'discovery',
   'selector',
@@ -58,7 +66,7 @@ const KNOWN_OPTIONS = new Set([
   'tls',
   'logger',
   'scheduler',
-]);
+];
 
 /** The longest delay a Node timer honours (a longer one fires at once). */
 export const MAX_TIMER_MS = 2_147_483_647;
@@ -81,9 +89,7 @@ export function resolveHttpClientOptions(options: HttpClientOptions): ResolvedHt
       `options must be an object such as { target: 'discovery:///greeter', discovery }, got ${describeValue(options)}`,
     );
   }
-  for (const key of Object.keys(raw)) {
-    if (!KNOWN_OPTIONS.has(key)) problem(`unknown option "${key}": remove it or check its spelling`);
-  }
+  checkKnownKeys(problems, raw, KNOWN_OPTIONS);
 
   let target: Target | undefined;
   if (typeof raw.target !== 'string') {
@@ -106,9 +112,14 @@ export function resolveHttpClientOptions(options: HttpClientOptions): ResolvedHt
   }
 
   const discovery = raw.discovery;
-  if (discovery !== undefined && !isDiscovery(discovery)) {
-    problem(`discovery must be a ServiceDiscovery (getService and watch), got ${describeValue(discovery)}`);
-  } else if (target?.kind === 'discovery' && discovery === undefined) {
+  const discoveryLike = checkMethods(
+    problems,
+    'discovery',
+    discovery,
+    ['getService', 'watch'],
+    'a ServiceDiscovery',
+  );
+  if (discoveryLike && target?.kind === 'discovery' && discovery === undefined) {
     problem(
       `target "${redact(String(raw.target))}" needs a discovery: pass the registry the service registers in, ` +
         `e.g. { target, discovery: registry }, or use a fixed 'http://host:port' target`,
@@ -116,9 +127,7 @@ export function resolveHttpClientOptions(options: HttpClientOptions): ResolvedHt
   }
 
   const selector = raw.selector;
-  if (selector !== undefined && !hasMethods(selector, ['pick'])) {
-    problem(`selector must be a Selector such as p2c(), wrr() or random(), got ${describeValue(selector)}`);
-  }
+  checkMethods(problems, 'selector', selector, ['pick'], 'a Selector such as p2c(), wrr() or random()');
   const filters = raw.filters ?? [];
   if (!Array.isArray(filters) || !filters.every((filter) => typeof filter === 'function')) {
     problem(
@@ -127,38 +136,23 @@ export function resolveHttpClientOptions(options: HttpClientOptions): ResolvedHt
   }
 
   const timeout = raw.timeout ?? HTTP_CLIENT_DEFAULTS.timeout;
-  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0 || timeout > MAX_TIMER_MS) {
-    problem(
-      `timeout must be a finite number of milliseconds > 0 and <= ${MAX_TIMER_MS} (the deadline of a whole request), got ${describeValue(timeout)}`,
-    );
-  }
-  const maxRetries = resolveRetry(raw.retry, problem);
+  checkDuration(problems, 'timeout', timeout, {
+    zero: false,
+    max: MAX_TIMER_MS,
+    hint: 'the deadline of a whole request',
+  });
+  const maxRetries = resolveRetry(raw.retry, problems);
   const maxResponseBytes = raw.maxResponseBytes ?? HTTP_CLIENT_DEFAULTS.maxResponseBytes;
-  if (
-    typeof maxResponseBytes !== 'number' ||
-    !Number.isSafeInteger(maxResponseBytes) ||
-    maxResponseBytes < 1
-  ) {
-    problem(
-      `maxResponseBytes must be an integer number of bytes >= 1 (the largest body request() reads; stream() takes larger ones), got ${describeValue(maxResponseBytes)}`,
-    );
-  }
+  checkInteger(problems, 'maxResponseBytes', maxResponseBytes, {
+    unit: 'bytes',
+    hint: 'the largest body request() reads; stream() takes larger ones',
+  });
 
   const emptyGrace = raw.emptyGrace;
-  if (
-    emptyGrace !== undefined &&
-    (typeof emptyGrace !== 'number' ||
-      !Number.isFinite(emptyGrace) ||
-      emptyGrace < 0 ||
-      emptyGrace > MAX_TIMER_MS)
-  ) {
-    problem(`emptyGrace must be a finite number of milliseconds >= 0, got ${describeValue(emptyGrace)}`);
-  }
+  checkDuration(problems, 'emptyGrace', emptyGrace, { zero: true, max: MAX_TIMER_MS });
 
   const secure = raw.secure;
-  if (secure !== undefined && typeof secure !== 'boolean') {
-    problem(`secure must be true or false, got ${describeValue(secure)}`);
-  }
+  checkBoolean(problems, 'secure', secure);
   const tls = raw.tls;
   const tlsGiven = typeof tls === 'object' && tls !== null;
   if (tls !== undefined && !tlsGiven) {
@@ -171,17 +165,9 @@ export function resolveHttpClientOptions(options: HttpClientOptions): ResolvedHt
     problem,
   );
   const logger = raw.logger ?? silentLogger;
-  if (!hasMethods(logger, ['debug', 'warn'])) {
-    problem(
-      `logger must be a Logger (pino fits) with debug, info, warn and error, got ${describeValue(logger)}`,
-    );
-  }
+  checkLogger(problems, 'logger', logger);
   const scheduler = raw.scheduler ?? asyncScheduler;
-  if (!hasMethods(scheduler, ['schedule', 'now'])) {
-    problem(
-      `scheduler must be an RxJS SchedulerLike such as asyncScheduler, got ${describeValue(scheduler)}`,
-    );
-  }
+  checkScheduler(problems, 'scheduler', scheduler);
 
   if (problems.length > 0 || !target) {
     const subject =
@@ -213,20 +199,25 @@ export function resolveHttpClientOptions(options: HttpClientOptions): ResolvedHt
   };
 }
 
-function resolveRetry(retry: unknown, problem: (message: string) => void): number {
+function resolveRetry(retry: unknown, problems: string[]): number {
   if (retry === false) return 0;
   if (retry === undefined) return HTTP_CLIENT_DEFAULTS.retry.max;
-  const max = typeof retry === 'object' && retry !== null ? (retry as { max?: unknown }).max : undefined;
-  const extra =
-    typeof retry === 'object' && retry !== null ? Object.keys(retry).filter((key) => key !== 'max') : [];
-  if (typeof max !== 'number' || !Number.isInteger(max) || max < 0 || extra.length > 0) {
-    const unknown = extra.length > 0 ? ` (unknown key ${extra.map((key) => `"${key}"`).join(', ')})` : '';
-    problem(
-      `retry must be { max } with max an integer >= 0 (retries after the first attempt), or false for none, got ${describeValue(retry)}${unknown}`,
+  if (typeof retry !== 'object' || retry === null || Array.isArray(retry)) {
+    problems.push(
+      `retry must be { max } (retries after the first attempt), or false for none, got ${describeValue(retry)}`,
     );
     return 0;
   }
-  return max;
+  const { max } = retry as { max?: unknown };
+  const keysOk = checkKnownKeys(problems, retry, ['max'], { prefix: 'retry.' });
+  if (max === undefined) problems.push('retry.max is missing: retry is { max }, or false for none');
+  const maxOk =
+    max !== undefined &&
+    checkInteger(problems, 'retry.max', max, {
+      min: 0,
+      hint: 'retries after the first attempt; retry: false for none',
+    });
+  return keysOk && maxOk ? (max as number) : 0;
 }
 
 // A discovery target calls its instances' http:// endpoints, or their https:// ones with secure: true
@@ -255,8 +246,4 @@ function resolveScheme(
     );
   }
   return target.scheme;
-}
-
-function isDiscovery(value: unknown): value is ServiceDiscovery {
-  return hasMethods(value, ['watch', 'getService']);
 }

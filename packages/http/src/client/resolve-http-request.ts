@@ -1,4 +1,5 @@
-import { describeValue, invalidOptions, redact } from '@kratos-ts/core';
+import { redact } from '@kratos-ts/core';
+import { describeValue, invalidOptions } from '@kratos-ts/core/internal';
 import { HttpClientErrorCode } from './http-client-error-codes.js';
 import type { HttpRequestOptions } from './http-client.js';
 

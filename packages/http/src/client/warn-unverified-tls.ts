@@ -1,4 +1,4 @@
-import { HttpClientErrorCode } from './http-client-error-codes.js';
+import { HttpClientWarningCode } from './http-client-warning-codes.js';
 import type { ResolvedHttpClientOptions } from './resolve-http-client-options.js';
 
 /**
@@ -14,8 +14,8 @@ export function warnUnverifiedTls(options: ResolvedHttpClientOptions): void {
     `HTTP client of "${shown}" does not verify the TLS certificates of its nodes: ${unverifiedTls.join(' and ')} ` +
     `turns verification off, so anyone on the path can impersonate them. Give the CA that signed them as tls.ca instead.`;
   if (loggerGiven) {
-    logger.warn({ service, code: HttpClientErrorCode.TlsUnverified }, message);
+    logger.warn({ service, code: HttpClientWarningCode.TlsUnverified }, message);
   } else {
-    process.emitWarning(message, { code: HttpClientErrorCode.TlsUnverified });
+    process.emitWarning(message, { code: HttpClientWarningCode.TlsUnverified });
   }
 }

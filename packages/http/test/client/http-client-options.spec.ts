@@ -57,10 +57,18 @@ describe('createHttpClient options', () => {
     ['a NaN timeout', { timeout: NaN }, 'got NaN'],
     ['a timeout beyond what a timer can wait', { timeout: 2 ** 31 }, '<= 2147483647'],
     ['a string timeout', { timeout: '100' }, 'got "100"'],
-    ['retry: true', { retry: true }, 'retry must be { max } with max an integer >= 0'],
-    ['a negative retry.max', { retry: { max: -1 } }, 'retry must be { max }'],
-    ['a fractional retry.max', { retry: { max: 1.5 } }, 'retry must be { max }'],
-    ['an unknown retry key', { retry: { max: 1, backoff: 10 } }, 'unknown key "backoff"'],
+    [
+      'retry: true',
+      { retry: true },
+      'retry must be { max } (retries after the first attempt), or false for none, got true',
+    ],
+    ['a negative retry.max', { retry: { max: -1 } }, 'retry.max must be a whole number >= 0, got -1'],
+    ['a fractional retry.max', { retry: { max: 1.5 } }, 'retry.max must be a whole number >= 0, got 1.5'],
+    [
+      'an unknown retry key',
+      { retry: { max: 1, backoff: 10 } },
+      'unknown option "retry.backoff": remove it or check its spelling (known: max)',
+    ],
     ['a selector without pick', { selector: {} }, 'selector must be a Selector such as p2c()'],
     ['filters that are not functions', { filters: ['1.0.0'] }, 'filters must be an array of node filters'],
     ['a negative emptyGrace', { emptyGrace: -5 }, 'emptyGrace must be a finite number of milliseconds >= 0'],
@@ -91,7 +99,7 @@ describe('createHttpClient options', () => {
       `target "discovery:///greeter" needs a discovery`,
     );
     expect(invalid({ target: 'discovery:///greeter', discovery: {} }).message).toContain(
-      'discovery must be a ServiceDiscovery (getService and watch), got an object',
+      'discovery must be a ServiceDiscovery with getService() and watch(), got an object',
     );
   });
 

@@ -1,4 +1,5 @@
-import { describeError, KratosError } from '@kratos-ts/core';
+import { KratosError } from '@kratos-ts/core';
+import { describeError } from '@kratos-ts/core/internal';
 import { registerFailure, type EtcdFailureContext } from '../etcd-failure.js';
 import type { FailedAttempt } from './lease-keeper.js';
 

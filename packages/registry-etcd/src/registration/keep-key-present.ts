@@ -1,4 +1,5 @@
-import { describeError, type Logger } from '@kratos-ts/core';
+import { type Logger } from '@kratos-ts/core';
+import { describeError } from '@kratos-ts/core/internal';
 import {
   asyncScheduler,
   defer,

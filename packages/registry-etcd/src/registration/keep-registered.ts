@@ -1,4 +1,4 @@
-import { describeError } from '@kratos-ts/core';
+import { describeError } from '@kratos-ts/core/internal';
 import type { Logger } from '@kratos-ts/core';
 import {
   asyncScheduler,

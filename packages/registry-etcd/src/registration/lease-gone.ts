@@ -1,4 +1,4 @@
-import { describeError } from '@kratos-ts/core';
+import { describeError } from '@kratos-ts/core/internal';
 
 /**
  * What `KeptLease.putAgain` errors with when etcd no longer knows the lease (revoked or expired):

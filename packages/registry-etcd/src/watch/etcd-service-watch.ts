@@ -1,4 +1,4 @@
-import { describeError } from '@kratos-ts/core';
+import { describeError } from '@kratos-ts/core/internal';
 import type { Logger, ServiceInstance } from '@kratos-ts/core';
 import type { Etcd3, IWatchResponse, Watcher } from 'etcd3';
 import { Observable } from 'rxjs';

@@ -1,4 +1,4 @@
-import { describeError } from '@kratos-ts/core';
+import { describeError } from '@kratos-ts/core/internal';
 import type { Logger, ServiceInstance } from '@kratos-ts/core';
 import { asyncScheduler, defer, finalize, tap, type Observable, type SchedulerLike } from 'rxjs';
 import { retryWithBackoff, type BackoffOptions } from '../backoff.js';

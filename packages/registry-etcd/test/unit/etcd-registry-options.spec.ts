@@ -50,33 +50,37 @@ describe('EtcdRegistry options', () => {
     ['a misspelt option', { hosts, tll: 15 }, 'unknown option "tll": remove it or check its spelling'],
     ['hosts that are not URLs', { hosts: 2379 }, 'hosts must be a URL or an array of URLs'],
     ['a host that is not a string', { hosts: [2379] }, 'host 2379 is not "http://host:port"'],
-    ['a client that is not one', { client: {} }, 'client must be an etcd3 client (new Etcd3(...))'],
+    [
+      'a client that is not one',
+      { client: {} },
+      'client must be an etcd3 client with lease(), getAll() and watch(), got an object: pass new Etcd3(...)',
+    ],
     ['a string ttl', { hosts, ttl: '15' }, 'ttl "15" is not a whole number of seconds'],
     ['a namespace that is not a string', { hosts, namespace: 7 }, 'namespace 7 must start with "/"'],
     [
       'a closeTimeout of 0',
       { hosts, closeTimeout: 0 },
-      'closeTimeout 0 must be a finite number of milliseconds > 0: leave it out for the default (3000)',
+      'closeTimeout must be a finite number of milliseconds > 0, got 0: leave it out for the default (3000)',
     ],
     [
       'an outageWarnAfter that is not a number',
       { hosts, outageWarnAfter: '5s' },
-      'outageWarnAfter "5s" must be a finite number of milliseconds > 0: leave it out for the default (5000)',
+      'outageWarnAfter must be a finite number of milliseconds > 0, got "5s": leave it out for the default (5000)',
     ],
     [
       'a maxRequestBytes of 0',
       { hosts, maxRequestBytes: 0 },
-      "maxRequestBytes 0 must be a whole number of bytes > 0, your etcd's --max-request-bytes",
+      "maxRequestBytes must be a whole number of bytes >= 1, got 0: your etcd's --max-request-bytes",
     ],
     [
       'a fractional maxRequestBytes',
       { hosts, maxRequestBytes: 1.5 },
-      'maxRequestBytes 1.5 must be a whole number',
+      'maxRequestBytes must be a whole number of bytes >= 1, got 1.5',
     ],
     [
       'a requestTimeout of 0',
       { hosts, requestTimeout: 0 },
-      'requestTimeout 0 must be a finite number of milliseconds > 0',
+      'requestTimeout must be a finite number of milliseconds > 0, got 0',
     ],
     [
       'auth that is not an object',

@@ -147,7 +147,7 @@ describe('regression: no cap on a response body (real sockets, 127.0.0.1)', () =
         error = thrown;
       }
       expect(isKratosError(error) && error.code).toBe('KRATOS_HTTP_CLIENT_INVALID_OPTIONS');
-      expect((error as Error).message).toContain('maxResponseBytes must be an integer number of bytes >= 1');
+      expect((error as Error).message).toContain('maxResponseBytes must be a whole number of bytes >= 1');
     }
   });
 
