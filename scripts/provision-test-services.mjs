@@ -27,6 +27,12 @@ export const TEST_SERVICES = [
     neededBy: 'the registry-etcd and bench fleet integration tests',
     elsewhere: 'an etcd 3.4+ binary from https://github.com/etcd-io/etcd/releases on PATH',
   },
+  {
+    command: 'etcdctl',
+    debianPackage: 'etcd-client',
+    neededBy: 'the registry-etcd tests that act as an operator (etcdctl del)',
+    elsewhere: 'the etcdctl binary of the same etcd release on PATH',
+  },
 ];
 
 /**

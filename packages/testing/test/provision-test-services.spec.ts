@@ -69,9 +69,10 @@ function machine(installed: string[], isRoot: boolean) {
 }
 
 describe('the services npm test provisions', () => {
-  it('lists etcd, from the Debian package etcd-server', () => {
+  it('lists etcd and etcdctl, from the Debian packages etcd-server and etcd-client', () => {
     expect(TEST_SERVICES.map(({ command, debianPackage }) => ({ command, debianPackage }))).toEqual([
       { command: 'etcd', debianPackage: 'etcd-server' },
+      { command: 'etcdctl', debianPackage: 'etcd-client' },
     ]);
   });
 
