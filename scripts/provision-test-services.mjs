@@ -16,8 +16,7 @@ import { pathToFileURL } from 'node:url';
  */
 
 /**
- * The services the suites need, one line each: add a line for a new one (e.g. rabbitmq-server,
- * nats-server for the consumers' brokers).
+ * The services the suites need, one line each: add a line for a new one.
  * @type {readonly TestService[]}
  */
 export const TEST_SERVICES = [
@@ -33,11 +32,52 @@ export const TEST_SERVICES = [
     neededBy: 'the registry-etcd tests that act as an operator (etcdctl del)',
     elsewhere: 'the etcdctl binary of the same etcd release on PATH',
   },
+  {
+    command: 'nats-server',
+    debianPackage: 'nats-server',
+    neededBy: 'the NATS JetStream consumer tests (packages/bench/src/brokers/nats-process.ts)',
+    elsewhere: 'a nats-server 2.9+ binary from https://github.com/nats-io/nats-server/releases on PATH',
+  },
+  {
+    command: 'rabbitmq-server',
+    debianPackage: 'rabbitmq-server',
+    neededBy: 'the RabbitMQ consumer tests (packages/bench/src/brokers/rabbit-process.ts)',
+    elsewhere:
+      'RabbitMQ 3.10+ (https://www.rabbitmq.com/docs/download) with rabbitmq-server and rabbitmqctl on PATH',
+  },
 ];
 
 /**
+ * Where a command is looked for: PATH, then the sbin directories. Debian puts nats-server and
+ * rabbitmq-server in /usr/sbin, which is on root's PATH but often not on a developer's.
+ * @param {string} pathVariable
+ * @returns {string[]}
+ */
+export function commandDirs(pathVariable) {
+  const dirs = pathVariable.split(delimiter).filter((dir) => dir !== '');
+  for (const sbin of ['/usr/local/sbin', '/usr/sbin', '/sbin']) if (!dirs.includes(sbin)) dirs.push(sbin);
+  return dirs;
+}
+
+/**
+ * Whether `command` is an executable in one of `dirs`.
+ * @param {string} command
+ * @param {readonly string[]} dirs
+ */
+export function isExecutableIn(command, dirs) {
+  return dirs.some((dir) => {
+    try {
+      accessSync(join(dir, command), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
  * @typedef {object} Probes
- * @property {(command: string) => boolean} has Whether `command` is an executable on PATH.
+ * @property {(command: string) => boolean} has Whether `command` is an executable on PATH (or in /usr/sbin, /usr/local/sbin, /sbin).
  * @property {boolean} isRoot Whether this process runs as root.
  */
 
@@ -113,14 +153,7 @@ export function provisionTestServices(services, probes, run, log) {
 
 /** @param {string} command */
 function onPath(command) {
-  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
-    try {
-      accessSync(join(dir, command), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  return isExecutableIn(command, commandDirs(process.env.PATH ?? ''));
 }
 
 /** @param {readonly string[]} args */

@@ -1,6 +1,9 @@
 // The first step of `npm test` (scripts/provision-test-services.mjs), driven with injected probes
 // and a recording runner: nothing is installed or uninstalled on this machine.
 import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 interface TestService {
@@ -23,6 +26,8 @@ type Plan =
   | { readonly action: 'refuse'; readonly missing: readonly TestService[]; readonly message: string };
 interface ProvisionScript {
   readonly TEST_SERVICES: readonly TestService[];
+  commandDirs(pathVariable: string): string[];
+  isExecutableIn(command: string, dirs: readonly string[]): boolean;
   planProvisioning(services: readonly TestService[], probes: Probes): Plan;
   provisionTestServices(
     services: readonly TestService[],
@@ -34,7 +39,9 @@ interface ProvisionScript {
 
 // A plain .mjs outside any package (it runs before the build): imported by URL, typed here.
 const script = fileURLToPath(new URL('../../../scripts/provision-test-services.mjs', import.meta.url));
-const { TEST_SERVICES, planProvisioning, provisionTestServices } = (await import(script)) as ProvisionScript;
+const { TEST_SERVICES, commandDirs, isExecutableIn, planProvisioning, provisionTestServices } = (await import(
+  script
+)) as ProvisionScript;
 
 const etcd: TestService = {
   command: 'etcd',
@@ -69,11 +76,41 @@ function machine(installed: string[], isRoot: boolean) {
 }
 
 describe('the services npm test provisions', () => {
-  it('lists etcd and etcdctl, from the Debian packages etcd-server and etcd-client', () => {
+  it('lists etcd, etcdctl and the brokers nats-server and rabbitmq-server, each from its Debian package', () => {
     expect(TEST_SERVICES.map(({ command, debianPackage }) => ({ command, debianPackage }))).toEqual([
       { command: 'etcd', debianPackage: 'etcd-server' },
       { command: 'etcdctl', debianPackage: 'etcd-client' },
+      { command: 'nats-server', debianPackage: 'nats-server' },
+      { command: 'rabbitmq-server', debianPackage: 'rabbitmq-server' },
     ]);
+  });
+
+  it('looks in /usr/sbin too, where Debian puts nats-server and rabbitmq-server, off a user PATH', () => {
+    expect(commandDirs('/home/dev/bin:/usr/bin:/bin')).toEqual([
+      '/home/dev/bin',
+      '/usr/bin',
+      '/bin',
+      '/usr/local/sbin',
+      '/usr/sbin',
+      '/sbin',
+    ]);
+    // Already on PATH (root's): kept once, in PATH's order.
+    expect(commandDirs('/usr/sbin:/usr/bin')).toEqual(['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/sbin']);
+  });
+
+  it('the probe finds an executable in a listed directory, and neither a missing nor a non-executable file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kratos-probe-'));
+    try {
+      writeFileSync(join(dir, 'broker'), '#!/bin/sh\n', { mode: 0o755 });
+      writeFileSync(join(dir, 'notes'), 'text', { mode: 0o644 });
+
+      expect(isExecutableIn('broker', ['/nonexistent', dir])).toBe(true);
+      expect(isExecutableIn('broker', ['/nonexistent'])).toBe(false);
+      expect(isExecutableIn('absent', [dir])).toBe(false);
+      expect(isExecutableIn('notes', [dir])).toBe(false); // no execute bit: not even root runs it
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('does nothing when every service is on PATH, even as root', () => {
