@@ -24,6 +24,7 @@ export type { ServiceDiscovery, ServiceInstance, ServiceRegistrar } from './cont
 export type { SignalSource } from './contracts/signal-source.js';
 export type { UncaughtError, UncaughtErrorSource } from './contracts/uncaught-error-source.js';
 export type { KernelView, TransportServer } from './contracts/transport-server.js';
+export type { ServerStopReport } from './contracts/server-stop-report.js';
 
 export { Server } from './decorators/server.js';
 export { Registrar } from './decorators/registrar.js';

@@ -7,6 +7,7 @@ import * as discovery from '@kratos-ts/discovery';
 import * as grpc from '@kratos-ts/grpc';
 import * as http from '@kratos-ts/http';
 import * as httpClient from '@kratos-ts/http/client';
+import * as consumer from '@kratos-ts/consumer';
 import * as etcd from '@kratos-ts/registry-etcd';
 import * as testing from '@kratos-ts/testing';
 
@@ -24,6 +25,7 @@ const entryPoints: Readonly<Record<string, Readonly<Record<string, unknown>>>> =
   '@kratos-ts/http': http,
   '@kratos-ts/http/client': httpClient,
   '@kratos-ts/registry-etcd': etcd,
+  '@kratos-ts/consumer': consumer,
   '@kratos-ts/testing': testing,
 };
 /** The doc page of each entry point: where its warnings table is. */
@@ -34,6 +36,7 @@ const pages: Readonly<Record<string, string>> = {
   '@kratos-ts/http': 'docs/http.md',
   '@kratos-ts/http/client': 'docs/http.md',
   '@kratos-ts/registry-etcd': 'docs/registry.md',
+  '@kratos-ts/consumer': 'docs/consumers.md',
   '@kratos-ts/testing': 'docs/testing.md',
 };
 

@@ -1,5 +1,5 @@
-import type { KernelView, TransportServer } from '@kratos-ts/core';
-import type { Observable, SchedulerLike } from 'rxjs';
+import type { KernelView, ServerStopReport, TransportServer } from '@kratos-ts/core';
+import { endWith, type Observable, type SchedulerLike } from 'rxjs';
 import { CONNECT, kernelClock, realClock, type Clock } from './clock.js';
 import { fakeStep, toFakeStep, type FakeBehaviour, type FakeStep } from './fake-behaviour.js';
 
@@ -22,6 +22,10 @@ export interface FakeServerOptions {
    * virtual kernel that runs it, else `asyncScheduler` (real time, `Date.now()` stamps).
    */
   readonly scheduler?: SchedulerLike;
+  /** Its `drainDelay` property (ms it keeps serving after deregistration). Default: none (the app's). */
+  readonly drainDelay?: number;
+  /** What `stop()` resolves with when it resolves (e.g. `{ abandoned: 3 }`). Default: nothing. */
+  readonly stopReport?: ServerStopReport;
 }
 
 /**
@@ -30,6 +34,8 @@ export interface FakeServerOptions {
  */
 export class FakeServer implements TransportServer {
   readonly name: string;
+  /** The `drainDelay` option, as the property the kernel reads. */
+  readonly drainDelay?: number;
   /** The scheduler time of each `start()` call. */
   readonly starts: number[] = [];
   /** The scheduler time of each `stop()` call. */
@@ -44,6 +50,7 @@ export class FakeServer implements TransportServer {
   readonly #stop: FakeStep;
   readonly #endpoint: FakeServerOptions['endpoint'];
   readonly #scheduler: SchedulerLike | undefined;
+  readonly #stopReport: ServerStopReport | undefined;
   #clock: Clock = realClock;
   #serving = false;
 
@@ -53,6 +60,8 @@ export class FakeServer implements TransportServer {
     this.#stop = toFakeStep(options.stop);
     this.#endpoint = 'endpoint' in options ? options.endpoint : `fake://127.0.0.1/${this.name}`;
     this.#scheduler = options.scheduler;
+    this.#stopReport = options.stopReport;
+    if (options.drainDelay !== undefined) this.drainDelay = options.drainDelay;
   }
 
   /** `true` from the moment a start resolved until the next `stop()` call. */
@@ -78,15 +87,21 @@ export class FakeServer implements TransportServer {
     });
   }
 
-  /** Records the call, then settles as the `stop` behaviour says. */
+  /** Records the call, then settles as the `stop` behaviour says (emitting `stopReport` first, when given). */
   stop(signal: AbortSignal): Observable<void> {
     this.stops.push(this.#now());
     this.stopSignal = signal;
     this.#serving = false;
     this.#clock.record(`${this.name} stop`);
-    return fakeStep(this.#stop, signal, this.#schedulerNow(), (how) =>
+    const step = fakeStep(this.#stop, signal, this.#schedulerNow(), (how) =>
       this.#clock.record(`${this.name} stop ${how}`),
     );
+    // The report comes once the stop resolved (its completion), as a real stop's resolved value.
+    // Typed Observable<void> still, so code written against the double keeps compiling: the
+    // kernel reads what it emits, whatever its type says.
+    const report = this.#stopReport;
+    if (report === undefined) return step;
+    return step.pipe(endWith(report)) as Observable<unknown> as Observable<void>;
   }
 
   /** The `endpoint` option's answer (recorded as `<name> endpoint` on a virtual timeline). */

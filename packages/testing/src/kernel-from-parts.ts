@@ -51,8 +51,14 @@ export function kernelFromParts(
 
 function serverDeclaration(entry: TransportServer | VirtualServer, index: number): ServerDeclaration {
   if ('server' in entry && typeof (entry as Partial<TransportServer>).start !== 'function') {
-    const { server, name, startTimeout, stopTimeout } = entry;
-    return { name: name ?? nameOf(server, `server[${index}]`), server, startTimeout, stopTimeout };
+    const { server, name, startTimeout, stopTimeout, drainDelay } = entry;
+    return {
+      name: name ?? nameOf(server, `server[${index}]`),
+      server,
+      startTimeout,
+      stopTimeout,
+      drainDelay,
+    };
   }
   const server = entry as TransportServer;
   return { name: nameOf(server, `server[${index}]`), server };

@@ -25,6 +25,8 @@ export interface VirtualServer {
   readonly startTimeout?: number;
   /** Its own stop deadline in virtual ms, as `@Server({ stopTimeout })`. Default: the options' `stopTimeout`. */
   readonly stopTimeout?: number;
+  /** Its own drain delay in virtual ms, as `@Server({ drainDelay })`. Default: its `drainDelay`, else the options'. */
+  readonly drainDelay?: number;
 }
 
 /** A registrar for `virtualKernel`, with its name. */

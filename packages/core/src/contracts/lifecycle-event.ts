@@ -1,5 +1,6 @@
 import type { HookPhase } from './hook-context.js';
 import type { LifecycleState } from './lifecycle-state.js';
+import type { ServerStopReport } from './server-stop-report.js';
 
 /** How a step ended. `abandoned`: it ignored its aborted signal for a whole grace period. */
 export type StepStatus = 'ok' | 'failed' | 'timeout' | 'aborted' | 'abandoned';
@@ -69,6 +70,11 @@ export type LifecycleEvent =
       readonly type: 'server-stop';
       /** The server's name. */
       readonly server: string;
+      /**
+       * What its stop resolved with, when that was a `ServerStopReport` (an object with an
+       * `abandoned` count): how many units of work it gave up when its signal aborted.
+       */
+      readonly report?: ServerStopReport;
     } & StepEvent)
   | ({
       /** A registrar's `register()` settled. */
@@ -83,8 +89,13 @@ export type LifecycleEvent =
       readonly registrar: string;
     } & StepEvent)
   | {
-      /** The drain delay (`drainDelay`) is over; the servers are told to stop next. */
+      /**
+       * The drain is over: the longest drain delay of the servers (`drainDelay`, the app's or a
+       * server's own) has passed since deregistration, and the last servers are told to stop next.
+       * Servers with a shorter delay (a consumer's 0) were told at their own time. Not emitted
+       * when every delay is 0.
+       */
       readonly type: 'drain';
-      /** How long it lasted, in milliseconds. */
+      /** How long it lasted (the longest delay), in milliseconds. */
       readonly durationMs: number;
     };

@@ -26,6 +26,14 @@ export interface TransportServer {
   /** Used in logs and errors when the server is not decorated with `@Server({ name })`. */
   readonly name?: string;
   /**
+   * How long (ms) the kernel waits, once deregistration is done, before stopping THIS server: the
+   * time clients and load balancers take to notice the instance is gone. Absent: the app's
+   * `drainDelay`. `0`: stopped as soon as deregistration is done (a consumer pulls its work and
+   * gains nothing from a delay). `@Server({ drainDelay })` wins over this property. A finite
+   * number >= 0, checked before anything starts.
+   */
+  readonly drainDelay?: number;
+  /**
    * Settles once the server is ready to serve (listening). `signal` aborts at `startTimeout`, or when
    * another server failed or a stop was requested: give up starting then. Servers with the same
    * timeout share one signal, so it may abort after this start settled: remove your listeners then.
@@ -33,7 +41,8 @@ export interface TransportServer {
   start(signal: AbortSignal): unknown;
   /**
    * Graceful stop. `signal` aborts at `stopTimeout`: finish forcibly then. A stop still unsettled 1 s
-   * after that is abandoned and reported. As for `start`, the signal may be shared with servers of
+   * after that is abandoned and reported. It may resolve with a `ServerStopReport` (how many units
+   * of work were given up when `signal` aborted): the kernel reports it on `events$` and logs it. As for `start`, the signal may be shared with servers of
    * the same timeout, and abort after this stop settled.
    */
   stop(signal: AbortSignal): unknown;

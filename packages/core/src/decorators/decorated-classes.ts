@@ -12,6 +12,11 @@ export interface ServerOptions {
   readonly startTimeout?: number;
   /** Overrides `KratosOptions.stopTimeout` for this server. */
   readonly stopTimeout?: number;
+  /**
+   * Overrides `KratosOptions.drainDelay` for this server (and its own `drainDelay` property): how
+   * long it keeps serving after deregistration. `0`: stopped as soon as deregistration is done.
+   */
+  readonly drainDelay?: number;
 }
 
 /** What `@Registrar()` was given. */

@@ -386,6 +386,8 @@ function serverEntry(declaration: ServerDeclaration, options: ResolvedOptions): 
     server: declaration.server,
     startTimeout: declaration.startTimeout ?? options.startTimeout,
     stopTimeout: declaration.stopTimeout ?? options.stopTimeout,
+    // The app's configuration of this server wins over the server's own default.
+    drainDelay: declaration.drainDelay ?? declaration.server.drainDelay ?? options.drainDelay,
   };
 }
 

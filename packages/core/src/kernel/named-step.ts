@@ -18,6 +18,8 @@ export interface ServerEntry {
   readonly server: TransportServer;
   readonly startTimeout: number;
   readonly stopTimeout: number;
+  /** How long it keeps serving after deregistration: `@Server`, else its property, else the app's. */
+  readonly drainDelay: number;
 }
 
 /** A registrar with the name errors and logs use. */

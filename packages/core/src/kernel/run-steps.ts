@@ -9,6 +9,8 @@ export interface StepOutcome {
   readonly settled: 'resolved' | 'rejected' | 'unsettled';
   /** What it rejected with, when `settled` is `rejected`. */
   readonly error?: unknown;
+  /** What it resolved with (returned, fulfilled with or emitted first), when `settled` is `resolved`. */
+  readonly value?: unknown;
   /** Its own timeout fired before it settled. */
   readonly timedOut: boolean;
   /** It was aborted from outside (`abortGroup`) before it settled. */
@@ -88,9 +90,9 @@ class Step<T> implements SettleTarget {
     private readonly batch: StepBatch<T>,
   ) {}
 
-  resolve(): void {
+  resolve(value: unknown): void {
     if (this.done) this.batch.lateResolve(this);
-    else this.batch.finish(this, 'resolved');
+    else this.batch.finish(this, 'resolved', value);
   }
 
   reject(error: unknown): void {
@@ -161,7 +163,8 @@ class StepBatch<T> {
     return deadline;
   }
 
-  finish(step: Step<T>, settled: StepOutcome['settled'], error?: unknown): void {
+  /** `detail` is what the step rejected with (`rejected`) or resolved with (`resolved`). */
+  finish(step: Step<T>, settled: StepOutcome['settled'], detail?: unknown): void {
     if (step.done) return;
     step.done = true;
     const { deadline } = step;
@@ -171,8 +174,10 @@ class StepBatch<T> {
     const { timedOut, aborted } = step;
     const outcome: StepOutcome =
       settled === 'rejected'
-        ? { settled, timedOut, aborted, durationMs, error }
-        : { settled, timedOut, aborted, durationMs };
+        ? { settled, timedOut, aborted, durationMs, error: detail }
+        : settled === 'resolved' && detail !== undefined
+          ? { settled, timedOut, aborted, durationMs, value: detail }
+          : { settled, timedOut, aborted, durationMs };
     this.#remaining -= 1;
     try {
       this.#options.onOutcome(step.item, outcome);

@@ -6,8 +6,11 @@ import { callGuarded, type GuardedCallOutcome } from '../errors/call-guarded.js'
  * costs no closures beyond the two a Promise needs (it runs once per server per phase).
  */
 export interface SettleTarget {
-  /** Called once when the task is done, unless `stopListening` was called before. */
-  resolve(): void;
+  /**
+   * Called once when the task is done, unless `stopListening` was called before, with what it
+   * returned, fulfilled with or emitted first (`undefined` for an Observable that completed empty).
+   */
+  resolve(value: unknown): void;
   /** Called once with what the task threw or rejected with, unless `stopListening` was called before. */
   reject(error: unknown): void;
   /** @internal Kept by `settleTask`: whether the task's end is still to be reported. */
@@ -29,13 +32,13 @@ export function settleTask(task: () => unknown, target: SettleTarget): void {
 /** One object for every task: `callGuarded` hands the target back, so no closure is made per task. */
 const TASK_OUTCOME: GuardedCallOutcome<SettleTarget> = {
   failed: (error, target) => settle(target, false, error),
-  fulfilled: (_value, target) => settle(target, true),
+  fulfilled: (value, target) => settle(target, true, value),
   returned: (result, target) => {
-    if (!isObservable(result)) return settle(target, true);
+    if (!isObservable(result)) return settle(target, true, result);
     const subscription = result.subscribe({
-      next: () => settle(target, true),
+      next: (value: unknown) => settle(target, true, value),
       error: (error: unknown) => settle(target, false, error),
-      complete: () => settle(target, true),
+      complete: () => settle(target, true, undefined),
     });
     // An Observable that emitted synchronously is done: drop the subscription at once.
     if (target.listening) target.subscription = subscription;
@@ -51,9 +54,10 @@ export function stopListening(target: SettleTarget): void {
   subscription?.unsubscribe();
 }
 
-function settle(target: SettleTarget, resolved: boolean, error?: unknown): void {
+/** `detail` is the value when `resolved`, the error otherwise. */
+function settle(target: SettleTarget, resolved: boolean, detail: unknown): void {
   if (!target.listening) return;
   stopListening(target);
-  if (resolved) target.resolve();
-  else target.reject(error);
+  if (resolved) target.resolve(detail);
+  else target.reject(detail);
 }

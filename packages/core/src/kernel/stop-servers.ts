@@ -7,12 +7,15 @@ import type { KernelContext } from './kernel-context.js';
 import type { ServerEntry } from './named-step.js';
 import { runSteps, type StepOutcome } from './run-steps.js';
 import { stepReport } from './step-status.js';
+import { readStopReport } from './stop-report.js';
 
 /**
  * Stops every given server at once. Each `stop(signal)` gets a signal that aborts at the server's
  * `stopTimeout` (finish forcibly then); a stop still unsettled 1 s later is abandoned and reported
  * as `KRATOS_STOP_TIMEOUT`. One slow or failing stop never delays or hides the others. Each
- * error goes to `onError` as it happens.
+ * error goes to `onError` as it happens. A stop that resolves with a `ServerStopReport` (in time,
+ * or after its signal aborted within the grace period) has it on its `server-stop` event, and a
+ * warning is logged when it abandoned work.
  */
 export function stopServers(
   ctx: KernelContext,
@@ -34,7 +37,25 @@ export function stopServers(
           `Server "${entry.name}" was stopped forcibly at its stopTimeout`,
         );
       }
-      emit({ type: 'server-stop', server: entry.name, ...stepReport(outcome, error) });
+      const { report, problem } = readStopReport(outcome.value);
+      if (problem !== undefined) {
+        logger.warn(
+          { server: entry.name },
+          `Server "${entry.name}" stopped, but the report its stop() resolved with was ignored: ${problem}. Resolve with { abandoned: <count> } or with nothing.`,
+        );
+      }
+      if (report?.abandoned) {
+        logger.warn(
+          { server: entry.name, abandoned: report.abandoned },
+          `Server "${entry.name}" abandoned ${report.abandoned} in-flight unit(s) of work when its stop signal aborted (stopTimeout ${entry.stopTimeout} ms)`,
+        );
+      }
+      const step = stepReport(outcome, error);
+      emit(
+        report
+          ? { type: 'server-stop', server: entry.name, ...step, report }
+          : { type: 'server-stop', server: entry.name, ...step },
+      );
     },
   });
 }

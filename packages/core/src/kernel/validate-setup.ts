@@ -28,6 +28,11 @@ export interface ServerDeclaration {
   readonly startTimeout?: number | undefined;
   /** How long this server may take to stop before its signal aborts, in ms. Default: the app's `stopTimeout`. */
   readonly stopTimeout?: number | undefined;
+  /**
+   * How long this server keeps serving after deregistration, in ms (`@Server({ drainDelay })`).
+   * Default: the server's own `drainDelay` property, else the app's `drainDelay`.
+   */
+  readonly drainDelay?: number | undefined;
 }
 
 const TIMEOUTS = ['startTimeout', 'stopTimeout', 'registrarTimeout', 'hookTimeout'] as const;
@@ -103,6 +108,8 @@ export function validateSetup(
     }
     checkDuration(problems, `server "${name}" startTimeout`, declaration.startTimeout, { zero: false });
     checkDuration(problems, `server "${name}" stopTimeout`, declaration.stopTimeout, { zero: false });
+    checkDuration(problems, `server "${name}" drainDelay`, declaration.drainDelay, { zero: true });
+    checkDuration(problems, `server "${name}" drainDelay property`, ownDrainDelay(server), { zero: true });
   }
   for (const [name, count] of names) {
     if (count > 1)
@@ -128,6 +135,16 @@ export function validateSetup(
   const subject =
     typeof raw.name === 'string' && raw.name !== '' ? `The application "${raw.name}"` : 'The application';
   return invalidOptions(KratosErrorCode.InvalidOptions, subject, problems);
+}
+
+/** The server's own `drainDelay` property (a getter that throws counts as a bad value). */
+function ownDrainDelay(server: unknown): unknown {
+  if (typeof server !== 'object' || server === null) return undefined;
+  try {
+    return (server as { drainDelay?: unknown }).drainDelay;
+  } catch (error) {
+    return error instanceof Error ? `a getter that throws (${error.message})` : 'a getter that throws';
+  }
 }
 
 function checkSignals(problems: string[], signals: unknown): void {

@@ -113,6 +113,7 @@ function resolveServers(ctx: ResolutionContext, classes: KratosClasses): ServerD
       server,
       startTimeout: declared?.startTimeout,
       stopTimeout: declared?.stopTimeout,
+      drainDelay: declared?.drainDelay,
     });
   };
   for (const [target, declared] of classes.servers)

@@ -193,10 +193,16 @@ export function lifecycleTrace(kernel: TracedKernel, options: LifecycleTraceOpti
   };
 }
 
-function stepArgs(event: { status: string; error?: unknown }): Record<string, unknown> {
-  return event.error === undefined
-    ? { status: event.status }
-    : { status: event.status, error: describeError(event.error) };
+function stepArgs(event: {
+  status: string;
+  error?: unknown;
+  report?: { readonly abandoned?: number };
+}): Record<string, unknown> {
+  const args: Record<string, unknown> = { status: event.status };
+  if (event.error !== undefined) args.error = describeError(event.error);
+  // A server's stop report: how many units of work it gave up when its signal aborted.
+  if (event.report?.abandoned !== undefined) args.abandoned = event.report.abandoned;
+  return args;
 }
 
 function toMicros(ms: number): number {

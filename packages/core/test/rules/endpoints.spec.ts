@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { virtualKernel } from '@kratos-ts/testing';
+import { fakeServer, recordingRegistrar, virtualKernel } from '@kratos-ts/testing';
 import type { TransportServer } from '../../src/index.js';
 
 const server = (name: string, endpoint: TransportServer['endpoint']): TransportServer => ({
@@ -38,5 +38,37 @@ describe('rule 5: endpoints', () => {
     expect(malformed.error?.code).toBe('KRATOS_ENDPOINT_FAILED');
     expect(malformed.error?.message).toContain('"not a url", which is not a URL');
     expect(malformed.kernel.app.endpoints).toEqual([]);
+  });
+
+  it("a server without an endpoint (a consumer) is left out of AppInfo.endpoints; the instance registers with the others' endpoints", async () => {
+    const registrar = recordingRegistrar({ name: 'etcd' });
+    const vk = virtualKernel({
+      options: { name: 'svc' },
+      servers: [
+        fakeServer({ name: 'consumer', endpoint: null }),
+        server('http', () => 'http://127.0.0.1:8000'),
+        server('queue', () => undefined),
+      ],
+      registrars: [registrar],
+    });
+    await vk.advanceTo(10);
+    expect(vk.kernel.app.endpoints).toEqual(['http://127.0.0.1:8000']);
+    expect([...registrar.registered.values()].map((i) => i.endpoints)).toEqual([['http://127.0.0.1:8000']]);
+    await vk.run(() => vk.signalAt(20));
+  });
+
+  it('an app whose servers all have no endpoint still registers, with no endpoint', async () => {
+    const registrar = recordingRegistrar({ name: 'etcd' });
+    const vk = virtualKernel({
+      options: { name: 'svc' },
+      servers: [fakeServer({ name: 'consumer', endpoint: null })],
+      registrars: [registrar],
+    });
+    await vk.advanceTo(10);
+    expect(vk.kernel.state).toBe('running');
+    expect(vk.kernel.app.endpoints).toEqual([]);
+    expect([...registrar.registered.values()].map((i) => i.endpoints)).toEqual([[]]);
+    const result = await vk.run(() => vk.signalAt(20));
+    expect(result.ok).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { NEVER, Observable, of, timer } from 'rxjs';
+import { EMPTY, NEVER, Observable, of, timer } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { AbortGroup } from '../../src/kernel/abort-group.js';
 import { runSteps, type RunStepsOptions, type StepOutcome } from '../../src/kernel/run-steps.js';
@@ -48,12 +48,33 @@ describe('runSteps', () => {
       expectObservable(runSteps(['a', 'b'], options)).toBe('30ms |');
     });
     expect(lines).toEqual(['10 b resolved', '30 a resolved']);
+    // What the step emitted first (the timer's 0) is its value: a server's stop report rides on it.
     expect(outcomes.get('a')).toEqual({
       settled: 'resolved',
       timedOut: false,
       aborted: false,
       durationMs: 30,
+      value: 0,
     });
+  });
+
+  it('carries what a step returned, fulfilled with or emitted first as its value; none when it completed empty', async () => {
+    const s = scheduler();
+    const outcomes = new Map<string, StepOutcome>();
+    const done = new Promise<void>((resolve) =>
+      runSteps(['sync', 'promise', 'empty'], {
+        run: (item) =>
+          item === 'sync' ? { abandoned: 1 } : item === 'promise' ? Promise.resolve('ok') : EMPTY,
+        timeoutOf: () => 100,
+        grace: 0,
+        scheduler: s,
+        onOutcome: (item, outcome) => outcomes.set(item, outcome),
+      }).subscribe({ complete: resolve }),
+    );
+    await done;
+    expect(outcomes.get('sync')?.value).toEqual({ abandoned: 1 });
+    expect(outcomes.get('promise')?.value).toBe('ok');
+    expect('value' in (outcomes.get('empty') ?? {})).toBe(false);
   });
 
   it('completes at once without steps', () => {

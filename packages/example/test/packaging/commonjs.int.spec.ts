@@ -32,6 +32,7 @@ const KNOWN_EXPORT: Record<string, string> = {
   '@kratos-ts/http/client': 'createHttpClient',
   '@kratos-ts/grpc': 'GrpcServer',
   '@kratos-ts/registry-etcd': 'EtcdRegistry',
+  '@kratos-ts/consumer': 'ConsumerServer',
 };
 
 interface Required {

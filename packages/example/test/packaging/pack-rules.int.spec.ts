@@ -217,9 +217,10 @@ describe('the npm tarball of every published package', () => {
     expect(tarballs.flatMap(rule)).toEqual([]);
   };
 
-  it('covers the six published packages', () => {
+  it('covers the seven published packages', () => {
     expect(packages.map((pkg) => pkg.manifest.name).sort()).toEqual(
       [
+        '@kratos-ts/consumer',
         '@kratos-ts/core',
         '@kratos-ts/discovery',
         '@kratos-ts/grpc',
