@@ -7,7 +7,9 @@ import * as discovery from '@kratos-ts/discovery';
 import * as grpc from '@kratos-ts/grpc';
 import * as http from '@kratos-ts/http';
 import * as httpClient from '@kratos-ts/http/client';
+import * as amqp from '@kratos-ts/amqp';
 import * as consumer from '@kratos-ts/consumer';
+import * as nats from '@kratos-ts/nats';
 import * as etcd from '@kratos-ts/registry-etcd';
 import * as testing from '@kratos-ts/testing';
 
@@ -26,6 +28,8 @@ const entryPoints: Readonly<Record<string, Readonly<Record<string, unknown>>>> =
   '@kratos-ts/http/client': httpClient,
   '@kratos-ts/registry-etcd': etcd,
   '@kratos-ts/consumer': consumer,
+  '@kratos-ts/amqp': amqp,
+  '@kratos-ts/nats': nats,
   '@kratos-ts/testing': testing,
 };
 /** The doc page of each entry point: where its warnings table is. */
@@ -37,6 +41,8 @@ const pages: Readonly<Record<string, string>> = {
   '@kratos-ts/http/client': 'docs/http.md',
   '@kratos-ts/registry-etcd': 'docs/registry.md',
   '@kratos-ts/consumer': 'docs/consumers.md',
+  '@kratos-ts/amqp': 'docs/amqp.md',
+  '@kratos-ts/nats': 'docs/nats.md',
   '@kratos-ts/testing': 'docs/testing.md',
 };
 

@@ -33,6 +33,8 @@ const KNOWN_EXPORT: Record<string, string> = {
   '@kratos-ts/grpc': 'GrpcServer',
   '@kratos-ts/registry-etcd': 'EtcdRegistry',
   '@kratos-ts/consumer': 'ConsumerServer',
+  '@kratos-ts/amqp': 'AmqpConnection',
+  '@kratos-ts/nats': 'NatsConnection',
 };
 
 interface Required {

@@ -217,14 +217,16 @@ describe('the npm tarball of every published package', () => {
     expect(tarballs.flatMap(rule)).toEqual([]);
   };
 
-  it('covers the seven published packages', () => {
+  it('covers the nine published packages', () => {
     expect(packages.map((pkg) => pkg.manifest.name).sort()).toEqual(
       [
+        '@kratos-ts/amqp',
         '@kratos-ts/consumer',
         '@kratos-ts/core',
         '@kratos-ts/discovery',
         '@kratos-ts/grpc',
         '@kratos-ts/http',
+        '@kratos-ts/nats',
         '@kratos-ts/registry-etcd',
         '@kratos-ts/testing',
       ].sort(),

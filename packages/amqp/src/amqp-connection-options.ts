@@ -1,0 +1,28 @@
+import type { Logger } from '@kratos-ts/core';
+
+/** What `new AmqpConnection(options)` takes. */
+export interface AmqpConnectionOptions {
+  /**
+   * The broker's URL, `amqp://user:password@host:5672/vhost` (amqplib's syntax). Required,
+   * non-empty. Its password never appears in a log or an error (it is redacted).
+   */
+  readonly url: string;
+  /** Where it logs the loss and recovery of the broker. Default: nothing. */
+  readonly logger?: Logger;
+  /** The first delay before reconnecting after a loss, in ms; it doubles per failed attempt. Default 100. */
+  readonly reconnectMinDelay?: number;
+  /** The longest delay between two reconnection attempts, in ms. Default 5000. */
+  readonly reconnectMaxDelay?: number;
+  /** The AMQP heartbeat in seconds: how soon a silent broker is noticed lost. Default 10. */
+  readonly heartbeat?: number;
+}
+
+/** The defaults of `AmqpConnectionOptions`. */
+export const AMQP_CONNECTION_DEFAULTS = Object.freeze({
+  /** The first reconnection delay (ms). */
+  reconnectMinDelay: 100,
+  /** The longest reconnection delay (ms). */
+  reconnectMaxDelay: 5_000,
+  /** The AMQP heartbeat (s). */
+  heartbeat: 10,
+});
