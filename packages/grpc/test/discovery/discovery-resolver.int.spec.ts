@@ -101,11 +101,15 @@ describe('discovery:///greeter over real servers', () => {
     const inFlightAtStop: number[] = [];
     await fleet.start('c');
     await until(() => (served.get('c') ?? 0) > 0);
+    // Stop it while calls are in flight on it (on a loaded machine the balancer may have sent the
+    // last few calls elsewhere): nothing runs between this check and the stop but microtasks.
+    await until(() => a.greeter.inFlight > 0, 10_000);
     const stopA = fleet.replace(a);
     inFlightAtStop.push(a.greeter.inFlight);
     await stopA;
     await fleet.start('d');
     await until(() => (served.get('d') ?? 0) > 0);
+    await until(() => b.greeter.inFlight > 0, 10_000);
     const stopB = fleet.replace(b);
     inFlightAtStop.push(b.greeter.inFlight);
     await stopB;
