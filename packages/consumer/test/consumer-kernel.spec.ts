@@ -1,46 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConsumerServer } from '@kratos-ts/consumer';
-import { fakeServer, recordingRegistrar, virtualKernel, type VirtualKernel } from '@kratos-ts/testing';
-import { MemoryBroker } from './support/memory-broker.js';
-import { sleepOn } from './support/virtual-clock.js';
+import { rig } from './support/kernel-rig.js';
 
 // ConsumerServer under the real kernel, on virtual time: the kernel's stop sequence, deregistration
 // and drain delays, with the in-memory adapter double as the broker.
-
-interface Rig {
-  readonly vk: VirtualKernel;
-  readonly broker: MemoryBroker;
-  readonly consumer: ConsumerServer<{ id: string }>;
-}
-
-function rig({
-  handlerMs = 100,
-  stopTimeout,
-  drainDelay = 0,
-  api = false,
-}: { handlerMs?: number; stopTimeout?: number; drainDelay?: number; api?: boolean } = {}): Rig {
-  const now = (): number => vk.now();
-  const broker = new MemoryBroker(now);
-  const consumer = new ConsumerServer<{ id: string }>({
-    adapter: broker.adapter,
-    queue: 'greetings',
-    prefetch: 3,
-    concurrency: 1,
-    handler: async (message, { signal }) => {
-      vk.mark(`handle ${message.id}`);
-      await sleepOn(vk.scheduler, handlerMs, signal);
-    },
-  });
-  const vk: VirtualKernel = virtualKernel({
-    servers: [
-      stopTimeout === undefined ? consumer : { server: consumer, stopTimeout },
-      ...(api ? [fakeServer({ name: 'api' })] : []),
-    ],
-    registrars: [recordingRegistrar({ name: 'mem' })],
-    options: { name: 'svc', drainDelay },
-  });
-  return { vk, broker, consumer };
-}
 
 describe('ConsumerServer under the kernel', () => {
   it('drains on SIGTERM: stops fetching, returns the unstarted, acks the running, closes, exits cleanly', async () => {
