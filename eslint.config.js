@@ -32,6 +32,7 @@ const TEST_SHARED = [
   '**/packages/*/test/fixtures/**', // apps the tests spawn
   '**/packages/bench/src/fleet/**', // the fleet harness: real etcd, example instances, load
   '**/packages/bench/src/brokers/**', // real nats-server and RabbitMQ on loopback for the consumer tests
+  '**/packages/bench/src/consumers/greeting-traffic.ts', // the example consumer's publisher and tally
   '**/packages/bench/src/sigterm-under-load.ts', // the SIGTERM driver shared by bench and test
 ];
 

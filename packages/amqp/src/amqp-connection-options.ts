@@ -1,3 +1,4 @@
+import type { Channel } from 'amqplib';
 import type { Logger } from '@kratos-ts/core';
 
 /** What `new AmqpConnection(options)` takes. */
@@ -15,6 +16,20 @@ export interface AmqpConnectionOptions {
   readonly reconnectMaxDelay?: number;
   /** The AMQP heartbeat in seconds: how soon a silent broker is noticed lost. Default 10. */
   readonly heartbeat?: number;
+  /**
+   * Declares the queues and exchanges the process uses, on every connection: at `open()` (a
+   * failure fails the open, `KRATOS_AMQP_TOPOLOGY_FAILED`) and after each reconnection, before
+   * consumers resume (a failure is logged with that code and the connection is tried again). A
+   * broker that came back without its data (no persistent volume) so gets its queues back before
+   * anyone consumes or publishes. Given a channel that is closed afterwards; declarations must be
+   * idempotent (`assertQueue`, `assertExchange`, `bindQueue`). Default: none.
+   *
+   * @example
+   * topology: async (channel) => {
+   *   await channel.assertQueue('greetings', { durable: true });
+   * }
+   */
+  readonly topology?: (channel: Channel) => PromiseLike<void> | void;
 }
 
 /** The defaults of `AmqpConnectionOptions`. */

@@ -93,9 +93,26 @@ export class AmqpConnection {
         await model.close().catch(() => undefined); // closed while opening
         return;
       }
+      try {
+        await abortable(this.#declare(model), signal, () => undefined);
+      } catch (error) {
+        discard(model);
+        if (signal.aborted) throw error; // the open gave up (start timeout): a failed connect
+        if (this.#state === 'opening') this.#state = 'closed';
+        throw new KratosError(
+          AmqpErrorCode.TopologyFailed,
+          `AmqpConnection to ${this.redactedUrl} connected, but its topology option failed: ${redact(describeError(error))}. Fix the declarations (a queue declared before with other arguments is refused by RabbitMQ).`,
+          { cause: scrub(error) },
+        );
+      }
+      if (this.#state !== 'opening') {
+        await model.close().catch(() => undefined); // closed while declaring
+        return;
+      }
       this.#adopt(model);
       this.#state = 'open';
     } catch (error) {
+      if (error instanceof KratosError && error.code === AmqpErrorCode.TopologyFailed) throw error;
       if (this.#state === 'opening') this.#state = 'closed';
       throw new KratosError(
         AmqpErrorCode.ConnectFailed,
@@ -251,6 +268,16 @@ export class AmqpConnection {
     return connect(withHeartbeat, { timeout: 5_000 });
   }
 
+  /** Runs the `topology` option on a channel of `model` of its own, closed afterwards. */
+  async #declare(model: ChannelModel): Promise<void> {
+    const { topology } = this.#options;
+    if (topology === undefined) return;
+    const channel = await model.createChannel();
+    channel.on('error', () => undefined); // a refused declaration rejects the call that made it
+    await topology(channel);
+    await channel.close().catch(() => undefined);
+  }
+
   #publisherChannel(): Promise<ConfirmChannel> {
     if (this.#publisher === undefined) {
       const made = this.createChannel();
@@ -310,6 +337,22 @@ export class AmqpConnection {
       if (this.#state === 'lost') this.#scheduleReconnect();
       return;
     }
+    try {
+      await this.#declare(model);
+    } catch (error) {
+      discard(model);
+      this.#logger.warn(
+        {
+          code: AmqpErrorCode.TopologyFailed,
+          url: this.redactedUrl,
+          attempt: this.#attempts,
+          err: redact(describeError(error)),
+        },
+        `Reconnected to ${this.redactedUrl}, but the topology option failed (${redact(describeError(error))}); trying again.`,
+      );
+      if (this.#state === 'lost') this.#scheduleReconnect();
+      return;
+    }
     if (this.#state !== 'lost') {
       await model.close().catch(() => undefined);
       return;
@@ -357,6 +400,22 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal, late: (value: T)
       },
     );
   });
+}
+
+/**
+ * Closes a connection nobody adopted (its topology failed), its socket destroyed if the broker
+ * does not answer within 2 s; what it emits later (a heartbeat timeout) is nobody's concern.
+ */
+function discard(model: ChannelModel): void {
+  model.on('error', () => undefined);
+  const timer = setTimeout(() => destroySocket(model), 2_000);
+  void model
+    .close()
+    .catch(() => undefined)
+    .finally(() => {
+      clearTimeout(timer);
+      destroySocket(model);
+    });
 }
 
 /** Destroys the connection's socket: what is left when the broker does not answer a close. */

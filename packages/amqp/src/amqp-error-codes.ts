@@ -28,6 +28,12 @@ export const AmqpErrorCode = {
    * The message may or may not be on the broker: publish it again if it must be.
    */
   PublishNotConfirmed: 'KRATOS_AMQP_PUBLISH_NOT_CONFIRMED',
+  /**
+   * The `topology` option failed: at `open()` this is thrown (its error is the `cause`; the
+   * connection is closed again); after a reconnection it is the code of the warning logged before
+   * the connection is tried again.
+   */
+  TopologyFailed: 'KRATOS_AMQP_TOPOLOGY_FAILED',
   /** The code of the warning logged once when the connection to the broker is lost. Never thrown. */
   ConnectionLost: 'KRATOS_AMQP_CONNECTION_LOST',
   /** The code of the info line logged once when the connection is back after a loss. Never thrown. */

@@ -1,3 +1,4 @@
+import type { Channel } from 'amqplib';
 import { redact, silentLogger, type Logger } from '@kratos-ts/core';
 import {
   checkDuration,
@@ -18,9 +19,10 @@ export interface ResolvedConnectionOptions {
   readonly reconnectMinDelay: number;
   readonly reconnectMaxDelay: number;
   readonly heartbeat: number;
+  readonly topology: ((channel: Channel) => PromiseLike<void> | void) | undefined;
 }
 
-const KNOWN = ['url', 'logger', 'reconnectMinDelay', 'reconnectMaxDelay', 'heartbeat'];
+const KNOWN = ['url', 'logger', 'reconnectMinDelay', 'reconnectMaxDelay', 'heartbeat', 'topology'];
 
 /** Checks the options; `KRATOS_AMQP_INVALID_OPTIONS` lists every problem (the URL redacted). */
 export function resolveConnectionOptions(options: AmqpConnectionOptions): ResolvedConnectionOptions {
@@ -43,6 +45,12 @@ export function resolveConnectionOptions(options: AmqpConnectionOptions): Resolv
     unit: 'seconds',
     hint: '0 turns heartbeats off',
   });
+  const topology = raw['topology'];
+  if (topology !== undefined && typeof topology !== 'function') {
+    problems.push(
+      `topology must be a function (channel) => declarations, such as async (channel) => { await channel.assertQueue('greetings', { durable: true }); }, got ${describeValue(topology)}`,
+    );
+  }
   if (problems.length > 0) throw invalidOptions(AmqpErrorCode.InvalidOptions, 'AmqpConnection', problems);
   const min = (raw['reconnectMinDelay'] as number | undefined) ?? AMQP_CONNECTION_DEFAULTS.reconnectMinDelay;
   const max = (raw['reconnectMaxDelay'] as number | undefined) ?? AMQP_CONNECTION_DEFAULTS.reconnectMaxDelay;
@@ -52,5 +60,6 @@ export function resolveConnectionOptions(options: AmqpConnectionOptions): Resolv
     reconnectMinDelay: min,
     reconnectMaxDelay: Math.max(min, max),
     heartbeat: (raw['heartbeat'] as number | undefined) ?? AMQP_CONNECTION_DEFAULTS.heartbeat,
+    topology: topology as ResolvedConnectionOptions['topology'],
   };
 }

@@ -37,6 +37,15 @@ describe('AmqpConnection options', () => {
     expect(error.message).toMatch(/reconnectMinDelay/);
   });
 
+  it('a topology that is no function is refused, with the shape it takes', () => {
+    const error = thrown(
+      () => new AmqpConnection({ url: 'amqp://127.0.0.1', topology: 'greetings' as never }),
+    );
+    expect(error.code).toBe(AmqpErrorCode.InvalidOptions);
+    expect(error.message).toMatch(/topology must be a function/);
+    expect(error.message).toMatch(/assertQueue/);
+  });
+
   it('publish before open and after close rejects with KRATOS_AMQP_NOT_OPEN, without the password', async () => {
     const connection = new AmqpConnection({ url: `amqp://guest:${PLANTED}@127.0.0.1:1` });
     const before = await connection.publish('q', 'x').catch((error: Error & { code?: string }) => error);

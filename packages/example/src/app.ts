@@ -9,6 +9,7 @@ import {
   SERVER,
   type KratosOptions,
   type Logger,
+  type Newable,
   type ServiceRegistrar,
 } from '@kratos-ts/core';
 import { HttpServer } from '@kratos-ts/http';
@@ -27,6 +28,7 @@ export interface ExampleApp {
 /**
  * Builds the greeter: an HTTP server (Express router) and, unless disabled, a gRPC server, both
  * answering from the same `Greeter`; registered in etcd when `etcdEndpoints` is set, else in memory.
+ * With `amqpUrl` or `natsUrl`, a consumer answers `greetings` messages from that `Greeter` too.
  * gRPC and etcd are imported only when used, so an HTTP-only start pays for neither (the bundle
  * holds them, but runs their modules only when these imports do).
  */
@@ -91,7 +93,18 @@ export async function createExampleApp(
     container.bind<ServiceRegistrar>(REGISTRAR).toConstantValue(new InMemoryRegistry());
   }
 
-  container.load(createKratosModule({ hooks: [LifecycleLog] }));
+  // The consumers' modules (and amqplib, the NATS client) are imported only when a URL asks for them.
+  const hooks: Newable[] = [LifecycleLog];
+  if (config.amqpUrl !== undefined) {
+    const { bindAmqpGreetings } = await import('./consumer/amqp-greetings.js');
+    hooks.push(bindAmqpGreetings(container, config.amqpUrl, config.greetHandlerMs, logger));
+  }
+  if (config.natsUrl !== undefined) {
+    const { bindNatsGreetings } = await import('./consumer/nats-greetings.js');
+    hooks.push(bindNatsGreetings(container, config.natsUrl, config.greetHandlerMs, logger));
+  }
+
+  container.load(createKratosModule({ hooks }));
   return { container, close };
 }
 

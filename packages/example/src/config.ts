@@ -22,6 +22,15 @@ export interface ExampleConfig {
    * (`CLOSE_TIMEOUT_MS`, default 5000); past it, the process exits without waiting for the step.
    */
   readonly closeTimeout: number;
+  /** RabbitMQ URL (`AMQP_URL`): set, the greeter consumes `greetings` there. Its password is never logged. */
+  readonly amqpUrl: string | undefined;
+  /** NATS URL (`NATS_URL`): set, the greeter consumes the JetStream stream `greetings` there. */
+  readonly natsUrl: string | undefined;
+  /**
+   * How long the consumer's handler waits per message, in ms (`GREET_HANDLER_MS`, default 0):
+   * `50`, or a range `5-100` drawn uniformly per message.
+   */
+  readonly greetHandlerMs: { readonly min: number; readonly max: number };
 }
 
 /** Reads `ExampleConfig` from `env`; a malformed value is an error that names the variable. */
@@ -38,7 +47,24 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ExampleConfig 
     etcdTtl: env.ETCD_TTL ? integer(env, 'ETCD_TTL', 0) : undefined,
     grpcReflection: reflection(env),
     closeTimeout: milliseconds(env, 'CLOSE_TIMEOUT_MS', 5_000),
+    amqpUrl: env.AMQP_URL || undefined,
+    natsUrl: env.NATS_URL || undefined,
+    greetHandlerMs: handlerRange(env),
   };
+}
+
+// `50` or `5-100`: a fixed wait, or one drawn per message (the bench's "handlers of 5–100 ms").
+function handlerRange(env: NodeJS.ProcessEnv): { min: number; max: number } {
+  const raw = env.GREET_HANDLER_MS;
+  if (raw === undefined || raw === '') return { min: 0, max: 0 };
+  const range = /^(\d+)(?:-(\d+))?$/.exec(raw.trim());
+  if (range === null) {
+    throw new Error(`GREET_HANDLER_MS=${raw} must be whole milliseconds (50) or a range MIN-MAX (5-100)`);
+  }
+  const min = Number(range[1]);
+  const max = range[2] === undefined ? min : Number(range[2]);
+  if (min > max) throw new Error(`GREET_HANDLER_MS=${raw} must be MIN-MAX with MIN <= MAX, such as 5-100`);
+  return { min, max };
 }
 
 // Reflection lists every service and message to whoever asks: a help in development, an open map

@@ -25,4 +25,33 @@ describe('readConfig', () => {
       'CLOSE_TIMEOUT_MS=-1 must be a whole number >= 0',
     );
   });
+
+  it('consumes only when AMQP_URL or NATS_URL is set', () => {
+    expect(readConfig({})).toMatchObject({ amqpUrl: undefined, natsUrl: undefined });
+    expect(
+      readConfig({ AMQP_URL: 'amqp://127.0.0.1:5672', NATS_URL: 'nats://127.0.0.1:4222' }),
+    ).toMatchObject({
+      amqpUrl: 'amqp://127.0.0.1:5672',
+      natsUrl: 'nats://127.0.0.1:4222',
+    });
+  });
+
+  it.each([
+    [undefined, { min: 0, max: 0 }],
+    ['50', { min: 50, max: 50 }],
+    ['5-100', { min: 5, max: 100 }],
+    ['0-0', { min: 0, max: 0 }],
+  ])('reads GREET_HANDLER_MS=%s as a fixed wait or a range', (raw, range) => {
+    expect(readConfig(raw === undefined ? {} : { GREET_HANDLER_MS: raw }).greetHandlerMs).toEqual(range);
+  });
+
+  it.each([['100-5'], ['fast'], ['-5'], ['5-'], ['1.5']])(
+    'refuses GREET_HANDLER_MS=%s, naming the variable and both forms',
+    (raw) => {
+      expect(() => readConfig({ GREET_HANDLER_MS: raw })).toThrow(
+        new RegExp(`^GREET_HANDLER_MS=${raw.replace('.', '\\.')} must be `),
+      );
+      expect(() => readConfig({ GREET_HANDLER_MS: raw })).toThrow(/5-100/);
+    },
+  );
 });

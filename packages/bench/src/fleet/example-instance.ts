@@ -25,7 +25,8 @@ interface LogLine {
 
 /**
  * One example greeter (`packages/example/dist/main.js`) in a child process on loopback with
- * OS-chosen ports, registered in etcd, whose JSON log lines give its timeline.
+ * OS-chosen ports, registered in etcd (or, without an etcd URL, in its in-memory registry), whose
+ * JSON log lines give its timeline.
  */
 export class ExampleInstance {
   readonly timeline: InstanceTimeline;
@@ -39,12 +40,16 @@ export class ExampleInstance {
   readonly #output: string[] = [];
   #wake: (() => void)[] = [];
 
+  readonly #registers: boolean;
+
   /**
-   * Starts an instance registered in etcd at `etcdUrl`; `epoch` is the `Date.now()` the
-   * timeline counts from; `env` adds to or overrides the environment.
+   * Starts an instance registered in etcd at `etcdUrl` (`undefined`: in its in-memory registry,
+   * as a consumer-only fleet runs); `epoch` is the `Date.now()` the timeline counts from; `env`
+   * adds to or overrides the environment.
    */
-  constructor(etcdUrl: string, epoch: number, env: Readonly<Record<string, string>> = {}) {
+  constructor(etcdUrl: string | undefined, epoch: number, env: Readonly<Record<string, string>> = {}) {
     this.#epoch = epoch;
+    this.#registers = etcdUrl !== undefined;
     this.timeline = { spawned: Date.now() - epoch };
     this.#child = spawn(process.execPath, [MAIN], {
       env: {
@@ -54,7 +59,8 @@ export class ExampleInstance {
         PORT: '0',
         GRPC_PORT: '0',
         LOG_LEVEL: 'info',
-        ETCD_ENDPOINTS: etcdUrl,
+        LOG_FORMAT: 'json',
+        ETCD_ENDPOINTS: etcdUrl ?? '',
         ...env,
       },
     });
@@ -81,10 +87,14 @@ export class ExampleInstance {
     return this.#child.pid;
   }
 
-  /** Resolves once the instance is registered and its kernel is running; rejects if it exits first. */
+  /**
+   * Resolves once its kernel is running (every server started: a consumer consumes) and, with
+   * etcd, the instance is registered; rejects if it exits first.
+   */
   async serving(timeoutMs = 20_000): Promise<void> {
     await this.#until(
-      () => this.timeline.registered !== undefined && this.timeline.running !== undefined,
+      () =>
+        (!this.#registers || this.timeline.registered !== undefined) && this.timeline.running !== undefined,
       timeoutMs,
     );
   }
