@@ -13,6 +13,8 @@ const config: Config = {
   setupFiles: ['reflect-metadata'],
   moduleNameMapper: {
     '^@kratos-ts/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
+    // The example's subpath export lives in a folder of its own (package.json "exports").
+    '^@kratos-ts/example/greeting-topology$': '<rootDir>/packages/example/src/consumer/greeting-topology.ts',
     '^@kratos-ts/([a-z-]+)/([a-z-]+)$': '<rootDir>/packages/$1/src/$2.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

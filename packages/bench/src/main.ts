@@ -20,6 +20,7 @@ const SCENARIOS: readonly Scenario[] = [
     load: () => import('./fleet-etcd-restart.js'),
   },
   { title: 'selectors: balance and throughput', load: () => import('./selectors-balance.js') },
+  { title: 'consumers: rolling restart', load: () => import('./consumers/consumers-rolling-restart.js') },
 ];
 
 const format = (n: number | undefined): string =>

@@ -108,12 +108,38 @@ class PullLoop {
     return {
       stopFetching: () => {
         this.#fetching = false;
-        // Unsubscribing the pull's inbox makes the server drop the waiting pull: nothing more comes.
-        this.#batch?.stop();
+        if (this.#batch) this.#endPull(this.#batch);
         this.#wakeUp();
       },
       close: (signal: AbortSignal) => raceSignal(this.#ended, signal),
     };
+  }
+
+  /**
+   * Ends a pull without losing what the server already sent to it. Unsubscribing the pull's inbox
+   * makes the server drop the waiting pull, but a message it sent just before (delivered, for
+   * JetStream) would be dropped by the client and wait for `ack_wait`: the inbox is drained
+   * instead (unsubscribe, then a round trip to the server), so every message sent before the
+   * unsubscribe still comes through the batch and is returned by the drain (`nak()`). Bounded by
+   * `settleTimeoutMs` (a frozen server never answers the round trip), then the batch is stopped.
+   */
+  #endPull(batch: ConsumerMessages): void {
+    const sub = (batch as { sub?: { drain?: () => Promise<void> } }).sub;
+    if (typeof sub?.drain !== 'function') {
+      batch.stop(); // not nats.js 3's pull (no inbox to drain): stop as before
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    void Promise.race([
+      sub.drain().catch(() => undefined),
+      new Promise<void>((resolve) => {
+        // unref: a pull left to a frozen server must not keep the process alive on its own.
+        timer = setTimeout(resolve, this.settings.settleTimeoutMs).unref();
+      }),
+    ]).then(() => {
+      clearTimeout(timer);
+      batch.stop();
+    });
   }
 
   #wakeUp(): void {
@@ -143,7 +169,8 @@ class PullLoop {
       try {
         const batch = await this.consumer.fetch({ max_messages: room, expires: this.settings.pullExpiresMs });
         this.#batch = batch;
-        if (!this.#fetching) batch.stop();
+        // Stopped while the pull was being sent: its messages may be on their way already.
+        if (!this.#fetching) this.#endPull(batch);
         for await (const message of batch) {
           this.#unsettled += 1;
           deliver(

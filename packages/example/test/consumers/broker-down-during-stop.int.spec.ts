@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { greetingTraffic, type GreetingTraffic } from '../../../bench/src/consumers/greeting-traffic.js';
+import { startConsumerBroker, type ConsumerTestBroker } from '../support/consumer-broker.js';
+import { ConsumerInstance, killAllConsumerInstances } from '../support/consumer-instance.js';
+import { inFlight } from '../support/consumer-in-flight.js';
+
+// The broker becomes unreachable (RabbitMQ killed, NATS frozen) while a handler runs (2 s), then
+// the instance gets SIGTERM: it exits within its stopTimeout (the kernel's 10 s; the example sets
+// none) plus a few seconds, never hangs. Once the broker is back, the message is answered by a
+// new instance: 0 lost.
+
+const STOP_TIMEOUT_MS = 10_000;
+const HANDLER_MS = 2_000;
+
+describe.each(['amqp', 'nats'] as const)('the example consumer on %s', (kind) => {
+  let broker: ConsumerTestBroker | undefined;
+  let traffic: GreetingTraffic | undefined;
+
+  beforeAll(async () => {
+    broker = await startConsumerBroker(kind);
+    traffic = await greetingTraffic(kind, broker.url);
+  }, 60_000);
+  afterAll(async () => {
+    await killAllConsumerInstances();
+    await broker?.up().catch(() => undefined);
+    await traffic?.close();
+    await broker?.dispose();
+  }, 60_000);
+
+  it('broker down during the stop: the instance exits within stopTimeout + 5 s; the message is answered once the broker is back', async () => {
+    if (!broker || !traffic) throw new Error('the broker did not start');
+    const greetings = traffic;
+    const instance = new ConsumerInstance(broker.env({ GREET_HANDLER_MS: String(HANDLER_MS) }));
+    await instance.running();
+    const id = await greetings.publishOne();
+    // The handler runs: the message left the queue and waits for its ack.
+    await inFlight(kind, broker.url, 10_000);
+
+    await broker.down();
+    const exit = await instance.stop('SIGTERM');
+    const logged = instance.lines
+      .filter((line) => Number(line.level) >= 40)
+      .map((line) => [line.level, line.code, line.msg]);
+    console.log(
+      `${kind} broker down during stop: exit ${JSON.stringify(exit)}; warnings and errors: ${JSON.stringify(logged)}`,
+    );
+    await broker.up();
+
+    const next = new ConsumerInstance(broker.env());
+    await next.running(60_000);
+    await greetings.allAnswered(60_000);
+    const tally = greetings.tally();
+    console.log(
+      `${kind} after the broker came back: ${id} answered ${tally.twice.includes(id) ? 'twice' : 'once'}, by ` +
+        `${JSON.stringify([...tally.byInstance.keys()].map((who) => (who === instance.id ? 'the stopped instance' : who === next.id ? 'the new instance' : who)))}`,
+    );
+
+    expect(exit.afterSignalMs).toBeLessThan(STOP_TIMEOUT_MS + 5_000);
+    expect(exit.signal).toBeNull();
+    expect(tally.lost).toEqual([]);
+    expect((await next.stop('SIGTERM')).code).toBe(0);
+  }, 180_000);
+});
