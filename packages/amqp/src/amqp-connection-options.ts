@@ -17,6 +17,12 @@ export interface AmqpConnectionOptions {
   /** The AMQP heartbeat in seconds: how soon a silent broker is noticed lost. Default 10. */
   readonly heartbeat?: number;
   /**
+   * How long `publish()` waits for the broker's confirm, in ms, before it rejects with
+   * `KRATOS_AMQP_PUBLISH_NOT_CONFIRMED`. Without it, a broker that stops answering with its socket
+   * open would be noticed only after missed heartbeats (~3 × `heartbeat`). Default 5000.
+   */
+  readonly publishTimeout?: number;
+  /**
    * Declares the queues and exchanges the process uses, on every connection: at `open()` (a
    * failure fails the open, `KRATOS_AMQP_TOPOLOGY_FAILED`) and after each reconnection, before
    * consumers resume (a failure is logged with that code and the connection is tried again). A
@@ -40,4 +46,6 @@ export const AMQP_CONNECTION_DEFAULTS = Object.freeze({
   reconnectMaxDelay: 5_000,
   /** The AMQP heartbeat (s). */
   heartbeat: 10,
+  /** How long a publish waits for its confirm (ms). */
+  publishTimeout: 5_000,
 });

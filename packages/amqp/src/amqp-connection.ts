@@ -154,8 +154,8 @@ export class AmqpConnection {
 
   /**
    * Publishes a persistent message with publisher confirms: resolves once the broker has it.
-   * Rejects with `KRATOS_AMQP_PUBLISH_NOT_CONFIRMED` when the broker nacks it or is unreachable
-   * (lost, reconnecting), `KRATOS_AMQP_NOT_OPEN` before `open()` or after `close()`,
+   * Rejects with `KRATOS_AMQP_PUBLISH_NOT_CONFIRMED` when the broker nacks it, is unreachable
+   * (lost, reconnecting) or has not confirmed it within `publishTimeout`, `KRATOS_AMQP_NOT_OPEN` before `open()` or after `close()`,
    * `KRATOS_AMQP_INVALID_PUBLISH` for an empty routing key on the default exchange.
    *
    * @example
@@ -182,6 +182,36 @@ export class AmqpConnection {
     this.#assertUsable(`publish to "${routingKey}"`);
     if (this.#state !== 'open')
       throw this.#notConfirmed(routingKey, 'the broker is unreachable (reconnecting)');
+    // A broker that stops answering with its socket open (a frozen host, a partition) is noticed
+    // only after missed heartbeats (~3 × heartbeat): the confirm is waited for publishTimeout.
+    const { publishTimeout } = this.#options;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            this.#notConfirmed(
+              routingKey,
+              `no confirm within ${publishTimeout} ms (publishTimeout); the broker may be unreachable`,
+            ),
+          ),
+        publishTimeout,
+      );
+    });
+    try {
+      await Promise.race([this.#publishConfirmed(exchange, routingKey, body, options), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Publishes on the confirm channel; resolves at the broker's confirm. */
+  async #publishConfirmed(
+    exchange: string,
+    routingKey: string,
+    body: string | Uint8Array,
+    options: AmqpPublishOptions,
+  ): Promise<void> {
     let channel: ConfirmChannel;
     try {
       channel = await this.#publisherChannel();

@@ -19,10 +19,19 @@ export interface ResolvedConnectionOptions {
   readonly reconnectMinDelay: number;
   readonly reconnectMaxDelay: number;
   readonly heartbeat: number;
+  readonly publishTimeout: number;
   readonly topology: ((channel: Channel) => PromiseLike<void> | void) | undefined;
 }
 
-const KNOWN = ['url', 'logger', 'reconnectMinDelay', 'reconnectMaxDelay', 'heartbeat', 'topology'];
+const KNOWN = [
+  'url',
+  'logger',
+  'reconnectMinDelay',
+  'reconnectMaxDelay',
+  'heartbeat',
+  'publishTimeout',
+  'topology',
+];
 
 /** Checks the options; `KRATOS_AMQP_INVALID_OPTIONS` lists every problem (the URL redacted). */
 export function resolveConnectionOptions(options: AmqpConnectionOptions): ResolvedConnectionOptions {
@@ -40,6 +49,7 @@ export function resolveConnectionOptions(options: AmqpConnectionOptions): Resolv
   checkLogger(problems, 'logger', raw['logger']);
   checkDuration(problems, 'reconnectMinDelay', raw['reconnectMinDelay'], { zero: false, max: 2_147_483_647 });
   checkDuration(problems, 'reconnectMaxDelay', raw['reconnectMaxDelay'], { zero: false, max: 2_147_483_647 });
+  checkDuration(problems, 'publishTimeout', raw['publishTimeout'], { zero: false, max: 2_147_483_647 });
   checkInteger(problems, 'heartbeat', raw['heartbeat'], {
     min: 0,
     unit: 'seconds',
@@ -60,6 +70,7 @@ export function resolveConnectionOptions(options: AmqpConnectionOptions): Resolv
     reconnectMinDelay: min,
     reconnectMaxDelay: Math.max(min, max),
     heartbeat: (raw['heartbeat'] as number | undefined) ?? AMQP_CONNECTION_DEFAULTS.heartbeat,
+    publishTimeout: (raw['publishTimeout'] as number | undefined) ?? AMQP_CONNECTION_DEFAULTS.publishTimeout,
     topology: topology as ResolvedConnectionOptions['topology'],
   };
 }

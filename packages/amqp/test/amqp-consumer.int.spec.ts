@@ -2,11 +2,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { AmqpConnection, AmqpErrorCode, amqpConsumer, ATTEMPT_HEADER } from '@kratos-ts/amqp';
 import { ConsumerServer } from '@kratos-ts/consumer';
 import type { Logger } from '@kratos-ts/core';
-import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
+import { connect, type Channel, type ChannelModel } from 'amqplib';
 import { startRabbit, type RabbitProcess } from '../../bench/src/brokers/rabbit-process.js';
 
 // Against a real RabbitMQ 3.10 on loopback (one node for the file, ~6 s to start). Each test uses
-// queues of its own. The broker restart and the broker down during stop run last.
+// queues of its own. The broker restart runs last. What both adapters promise (the drain's order,
+// abandonment at stopTimeout, the broker down during stop …) is in the consumer contract suite,
+// packages/consumer/test/contract; here, what is RabbitMQ's own (x-attempt, persistence, logs).
 
 let rabbit: RabbitProcess;
 let admin: ChannelModel;
@@ -111,82 +113,6 @@ describe('@kratos-ts/amqp against a real RabbitMQ', () => {
     expect(await ready(queue)).toBe(0); // acked: not back on the queue once the channel closed
   });
 
-  it('the drain: on stop the unstarted prefetched messages are on another consumer before the running handler ends; it is acked, then the close', async () => {
-    const { queue } = await freshQueue();
-    const connection = await openConnection();
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const started: string[] = [];
-    let finished = false;
-    const consumer = new ConsumerServer<{ id: string }>({
-      adapter: amqpConsumer(connection),
-      queue,
-      prefetch: 5,
-      concurrency: 1,
-      handler: async (message) => {
-        started.push(message.id);
-        await released;
-        finished = true;
-      },
-    });
-    await consumer.start(AbortSignal.timeout(10_000));
-    for (let i = 1; i <= 5; i += 1) await connection.publish(queue, json(`m${i}`), { messageId: `m${i}` });
-    await until(async () => started.length === 1 && (await ready(queue)) === 0); // all 5 on the consumer
-
-    // The other instance: a bare amqplib consumer on its own connection.
-    const other = await connect(rabbit.url);
-    const otherChannel = await other.createChannel();
-    const taken: { id: string; at: number }[] = [];
-    await otherChannel.consume(queue, (message: ConsumeMessage | null) => {
-      if (message === null) return;
-      taken.push({ id: String(message.properties.messageId), at: performance.now() });
-      otherChannel.ack(message);
-    });
-    expect(taken).toEqual([]); // nothing free for it yet
-
-    const stopAt = performance.now();
-    const stopping = consumer.stop(AbortSignal.timeout(20_000));
-    await until(() => taken.length === 4);
-    const requeuedAfterMs = Math.max(...taken.map((t) => t.at)) - stopAt;
-    expect(finished).toBe(false); // the running handler has not finished yet
-    expect(consumer.phase).toBe('stopping');
-    expect(taken.map((t) => t.id).sort()).toEqual(['m2', 'm3', 'm4', 'm5']);
-
-    release();
-    expect(await stopping).toEqual({ abandoned: 0 });
-    expect(started).toEqual(['m1']);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(taken.map((t) => t.id)).not.toContain('m1'); // acked, not returned
-    await other.close();
-    process.stdout.write(
-      `[amqp figure] stop() → 4 unstarted messages on the other consumer: ${requeuedAfterMs.toFixed(1)} ms\n`,
-    );
-  });
-
-  it('abandonment at the stop signal: the handler is told to give up, its message is back on the broker, { abandoned: 1 }', async () => {
-    const { queue } = await freshQueue();
-    const connection = await openConnection();
-    let handlerSignal: AbortSignal | undefined;
-    const consumer = new ConsumerServer<{ id: string }>({
-      adapter: amqpConsumer(connection),
-      queue,
-      handler: (_message, { signal }) =>
-        new Promise<void>((resolve) => {
-          handlerSignal = signal;
-          signal.addEventListener('abort', () => resolve());
-        }),
-    });
-    await consumer.start(AbortSignal.timeout(10_000));
-    await connection.publish(queue, json('stuck'), { messageId: 'stuck' });
-    await until(() => handlerSignal !== undefined);
-    const report = await consumer.stop(AbortSignal.timeout(300));
-    expect(report).toEqual({ abandoned: 1 });
-    expect(handlerSignal?.aborted).toBe(true);
-    await until(async () => (await ready(queue)) === 1);
-    const back = await adminChannel.get(queue, { noAck: true });
-    expect(back && back.properties.messageId).toBe('stuck');
-  });
-
   it('a poison message is retried maxAttempts times, then dead-lettered, and not retried again', async () => {
     const { queue, dead } = await freshQueue();
     const connection = await openConnection();
@@ -285,38 +211,5 @@ describe('@kratos-ts/amqp against a real RabbitMQ', () => {
       `[amqp figure] broker stop/start: reconnected ${downMs} ms after the loss, ${attempts} attempts\n`,
     );
     await consumer.stop(AbortSignal.timeout(5_000));
-  }, 90_000);
-
-  it('broker down during stop: the stop and the close end by their signals', async () => {
-    const { queue } = await freshQueue();
-    const connection = await openConnection();
-    let started = false;
-    const consumer = new ConsumerServer<{ id: string }>({
-      adapter: amqpConsumer(connection),
-      queue,
-      handler: (_message, { signal }) =>
-        new Promise<void>((resolve) => {
-          started = true;
-          signal.addEventListener('abort', () => resolve());
-        }),
-    });
-    await consumer.start(AbortSignal.timeout(10_000));
-    await connection.publish(queue, json('k'), { messageId: 'k' });
-    await until(() => started);
-    await admin.close().catch(() => undefined);
-    await rabbit.kill();
-
-    const before = performance.now();
-    const report = await consumer.stop(AbortSignal.timeout(500));
-    await connection.close(AbortSignal.timeout(500));
-    const tookMs = performance.now() - before;
-    expect(report).toEqual({ abandoned: 1 });
-    expect(tookMs).toBeLessThan(5_000); // bounded by the two 500 ms signals, not by the broker
-    expect(connection.state).toBe('closed');
-    process.stdout.write(
-      `[amqp figure] stop + close with the broker killed: ${tookMs.toFixed(0)} ms (signals 500 + 500 ms)\n`,
-    );
-    await rabbit.start(); // for dispose()
-    admin = await connect(rabbit.url);
   }, 90_000);
 });

@@ -4,6 +4,7 @@ import { jetstream, type JetStreamClient, type PubAck } from '@nats-io/jetstream
 import { connect, headers as natsHeaders, type NatsConnection as NatsClient } from '@nats-io/transport-node';
 import type { NatsConnectionOptions } from './nats-connection-options.js';
 import { NatsErrorCode } from './nats-error-codes.js';
+import { ReconnectBackoff } from './reconnect-backoff.js';
 import {
   resolveNatsConnectionOptions,
   type ResolvedNatsConnectionOptions,
@@ -36,16 +37,18 @@ export type NatsConnectionPhase = 'idle' | 'opening' | 'open' | 'closed';
 export class NatsConnection {
   readonly #options: ResolvedNatsConnectionOptions;
   readonly #logger: Logger;
+  readonly #reconnectListeners = new Set<() => void>();
+  readonly #backoff: ReconnectBackoff;
   #phase: NatsConnectionPhase = 'idle';
   #client: NatsClient | undefined;
   #js: JetStreamClient | undefined;
   #opening: Promise<void> | undefined;
-  #attempt = 0;
 
   /** Checks the options (`KRATOS_NATS_INVALID_OPTIONS` lists every problem); connects nothing yet. */
   constructor(options: NatsConnectionOptions) {
     this.#options = resolveNatsConnectionOptions(options);
     this.#logger = safeLogger(this.#options.logger ?? silentLogger);
+    this.#backoff = new ReconnectBackoff(this.#options.reconnectInitialMs, this.#options.reconnectMaxMs);
   }
 
   /** The server URL with its credentials redacted, as logs show it. */
@@ -74,7 +77,7 @@ export class NatsConnection {
 
   async #open(signal: AbortSignal): Promise<void> {
     this.#phase = 'opening';
-    const { server, user, pass, name, reconnectInitialMs, reconnectMaxMs } = this.#options;
+    const { server, user, pass, name } = this.#options;
     const connecting = connect({
       servers: server,
       name,
@@ -83,11 +86,7 @@ export class NatsConnection {
       maxReconnectAttempts: -1,
       waitOnFirstConnect: false,
       reconnectJitter: 0,
-      reconnectDelayHandler: () => {
-        const delay = Math.min(reconnectMaxMs, reconnectInitialMs * 2 ** Math.min(this.#attempt, 20));
-        this.#attempt += 1;
-        return delay;
-      },
+      reconnectDelayHandler: () => this.#backoff.next(),
     });
     let client: NatsClient;
     try {
@@ -111,18 +110,33 @@ export class NatsConnection {
   /** Logs each loss and each recovery once. */
   async #watch(client: NatsClient): Promise<void> {
     let lost = false;
+    let lostAt = 0;
     try {
       for await (const status of client.status()) {
         if (status.type === 'disconnect' && !lost) {
           lost = true;
+          lostAt = Date.now();
           this.#logger.warn(
             { code: NatsErrorCode.ConnectionLost, url: this.url },
             `Lost the connection to NATS at ${this.url}; reconnecting with backoff (forever). Consumers resume once it is back.`,
           );
-        } else if (status.type === 'reconnect' && lost) {
+        } else if (status.type === 'reconnect') {
+          if (lost) {
+            const downMs = Date.now() - lostAt;
+            this.#logger.info(
+              { code: NatsErrorCode.ConnectionRecovered, url: this.url, downMs },
+              `Reconnected to NATS at ${this.url} after ${downMs} ms; consumers resume.`,
+            );
+          }
           lost = false;
-          this.#attempt = 0;
-          this.#logger.info({ url: this.url }, `Reconnected to NATS at ${this.url}.`);
+          this.#backoff.reset();
+          for (const listener of [...this.#reconnectListeners]) {
+            try {
+              listener();
+            } catch {
+              // a listener's failure is its own business (consumers log theirs)
+            }
+          }
         }
       }
     } catch {
@@ -138,6 +152,7 @@ export class NatsConnection {
     await this.#opening?.catch(() => undefined);
     const client = this.#client;
     this.#phase = 'closed';
+    this.#reconnectListeners.clear();
     this.#client = undefined;
     this.#js = undefined;
     if (client === undefined || client.isClosed()) return;
@@ -177,6 +192,16 @@ export class NatsConnection {
         { cause: error },
       );
     }
+  }
+
+  /**
+   * Calls `listener` after each reconnection (not the first open); returns the unsubscribe.
+   *
+   * @internal
+   */
+  onReconnect(listener: () => void): () => void {
+    this.#reconnectListeners.add(listener);
+    return () => this.#reconnectListeners.delete(listener);
   }
 
   /** The JetStream client; `KRATOS_NATS_NOT_OPEN` unless open. */

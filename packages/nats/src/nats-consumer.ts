@@ -8,19 +8,22 @@ import {
   describeValue,
   invalidOptions,
 } from '@kratos-ts/core/internal';
-import type { Consumer, ConsumerMessages } from '@nats-io/jetstream';
+import { createInbox, type Msg } from '@nats-io/transport-node';
+import { jetstreamMessage } from './jetstream-message.js';
 import { raceSignal, type NatsConnection } from './nats-connection.js';
 import { NATS_CONSUMER_DEFAULTS, type NatsConsumerOptions } from './nats-consumer-options.js';
 import { natsDelivery } from './nats-delivery.js';
 import { NatsErrorCode } from './nats-error-codes.js';
+import { PullSubscription } from './pull-subscription.js';
 
 const KNOWN = ['stream', 'deadLetterSubject', 'pullExpiresMs', 'settleTimeoutMs'];
 
 /**
- * The JetStream side of a `ConsumerServer`: a pull loop on the durable consumer named by the
- * server's `queue`, in `stream`, on the shared `connection`. It never has more than `prefetch`
- * messages unsettled (pulled or pending), stops pulling at once on a stop, and survives a
- * reconnect (the next pull goes out once the connection is back).
+ * The JetStream side of a `ConsumerServer`: pulls from the durable consumer named by the server's
+ * `queue`, in `stream`, on the shared `connection`, ahead of the handlers (a pull for the free room
+ * goes out as soon as half of `prefetch` is free) but never with more than `prefetch` messages
+ * delivered-and-unsettled plus asked for; stops pulling at once on a stop, and asks again as soon
+ * as the connection is back after a loss.
  *
  * @example
  * new ConsumerServer({
@@ -67,9 +70,9 @@ export function natsConsumer(connection: NatsConnection, options: NatsConsumerOp
   return {
     consume: async (consume) => {
       const js = connection.jetstream();
-      let consumer: Consumer;
       try {
-        consumer = await raceSignal(js.consumers.get(settings.stream, consume.queue), consume.signal);
+        // The durable consumer must exist: a pull to a missing one would wait for nothing.
+        await raceSignal(js.consumers.get(settings.stream, consume.queue), consume.signal);
       } catch (error) {
         throw new KratosError(
           NatsErrorCode.PullFailed,
@@ -77,23 +80,24 @@ export function natsConsumer(connection: NatsConnection, options: NatsConsumerOp
           { cause: error },
         );
       }
-      return new PullLoop(connection, consumer, consume, settings).start();
+      return new PullLoop(connection, consume, settings).start();
     },
   };
 }
 
-/** The pull loop of one subscription. */
+/**
+ * One subscription: a `PullSubscription` on an inbox of its own, each message handed over as a
+ * `Delivery`, pulls forgotten and asked again on a reconnect. `stopFetching` stops pulling and
+ * drains the inbox (what the server sent just before still arrives, and is returned); `close` waits
+ * for that, then flushes the connection so that every ack and nak of the drain reached the server.
+ */
 class PullLoop {
-  #unsettled = 0;
-  #fetching = true;
-  #batch: ConsumerMessages | undefined;
-  #wake: (() => void) | undefined;
-  #ended: Promise<void> = Promise.resolve();
-  #failures = 0;
+  readonly #pulls: PullSubscription;
+  #stopped: Promise<void> | undefined;
+  #unwatch: () => void = () => undefined;
 
   constructor(
     private readonly connection: NatsConnection,
-    private readonly consumer: Consumer,
     private readonly consume: ConsumeOptions,
     private readonly settings: {
       readonly stream: string;
@@ -101,107 +105,63 @@ class PullLoop {
       readonly pullExpiresMs: number;
       readonly settleTimeoutMs: number;
     },
-  ) {}
+  ) {
+    const { queue, prefetch } = consume;
+    const { stream, pullExpiresMs } = settings;
+    this.#pulls = new PullSubscription(connection.client(), {
+      stream,
+      consumer: queue,
+      inbox: createInbox(),
+      prefetch,
+      expiresMs: pullExpiresMs,
+      retryMs: NATS_CONSUMER_DEFAULTS.pullRetryMs,
+      onMessage: (message) => this.#deliver(message),
+      onProblem: (problem) =>
+        connection.logger.warn(
+          { code: NatsErrorCode.PullFailed, stream, consumer: queue, problem },
+          `Pulling from "${queue}" of stream "${stream}" failed: ${problem}. Pulling again with backoff; check that the durable pull consumer exists.`,
+        ),
+    });
+  }
 
   start(): ConsumerSubscription {
-    this.#ended = this.#loop();
+    this.#unwatch = this.connection.onReconnect(() => this.#pulls.reconnected());
+    this.#pulls.start();
     return {
       stopFetching: () => {
-        this.#fetching = false;
-        if (this.#batch) this.#endPull(this.#batch);
-        this.#wakeUp();
+        this.#unwatch();
+        this.#stopped ??= this.#pulls.stop(this.settings.settleTimeoutMs);
       },
-      close: (signal: AbortSignal) => raceSignal(this.#ended, signal),
+      close: async (signal: AbortSignal) => {
+        this.#unwatch();
+        this.#stopped ??= this.#pulls.stop(this.settings.settleTimeoutMs);
+        await raceSignal(this.#stopped, signal);
+        await raceSignal(
+          this.connection
+            .client()
+            .flush()
+            .catch(() => undefined),
+          signal,
+        );
+      },
     };
   }
 
-  /**
-   * Ends a pull without losing what the server already sent to it. Unsubscribing the pull's inbox
-   * makes the server drop the waiting pull, but a message it sent just before (delivered, for
-   * JetStream) would be dropped by the client and wait for `ack_wait`: the inbox is drained
-   * instead (unsubscribe, then a round trip to the server), so every message sent before the
-   * unsubscribe still comes through the batch and is returned by the drain (`nak()`). Bounded by
-   * `settleTimeoutMs` (a frozen server never answers the round trip), then the batch is stopped.
-   */
-  #endPull(batch: ConsumerMessages): void {
-    const sub = (batch as { sub?: { drain?: () => Promise<void> } }).sub;
-    if (typeof sub?.drain !== 'function') {
-      batch.stop(); // not nats.js 3's pull (no inbox to drain): stop as before
+  #deliver(raw: Msg): void {
+    const message = jetstreamMessage(raw);
+    if (message === undefined) {
+      this.#pulls.settled(); // not a JetStream delivery: nothing to settle
       return;
     }
-    let timer: NodeJS.Timeout | undefined;
-    void Promise.race([
-      sub.drain().catch(() => undefined),
-      new Promise<void>((resolve) => {
-        // unref: a pull left to a frozen server must not keep the process alive on its own.
-        timer = setTimeout(resolve, this.settings.settleTimeoutMs).unref();
+    const { queue, deliver } = this.consume;
+    deliver(
+      natsDelivery(message, {
+        connection: this.connection,
+        stream: this.settings.stream,
+        consumer: queue,
+        deadLetterSubject: this.settings.deadLetterSubject,
+        settled: () => this.#pulls.settled(),
       }),
-    ]).then(() => {
-      clearTimeout(timer);
-      batch.stop();
-    });
-  }
-
-  #wakeUp(): void {
-    const wake = this.#wake;
-    this.#wake = undefined;
-    wake?.();
-  }
-
-  #sleep(ms?: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = ms === undefined ? undefined : setTimeout(() => this.#wakeUp(), ms);
-      this.#wake = () => {
-        if (timer !== undefined) clearTimeout(timer);
-        resolve();
-      };
-    });
-  }
-
-  async #loop(): Promise<void> {
-    const { queue, prefetch, deliver } = this.consume;
-    while (this.#fetching) {
-      const room = prefetch - this.#unsettled;
-      if (room <= 0) {
-        await this.#sleep();
-        continue;
-      }
-      try {
-        const batch = await this.consumer.fetch({ max_messages: room, expires: this.settings.pullExpiresMs });
-        this.#batch = batch;
-        // Stopped while the pull was being sent: its messages may be on their way already.
-        if (!this.#fetching) this.#endPull(batch);
-        for await (const message of batch) {
-          this.#unsettled += 1;
-          deliver(
-            natsDelivery(message, {
-              connection: this.connection,
-              stream: this.settings.stream,
-              consumer: queue,
-              deadLetterSubject: this.settings.deadLetterSubject,
-              settleTimeoutMs: this.settings.settleTimeoutMs,
-              settled: () => {
-                this.#unsettled -= 1;
-                this.#wakeUp();
-              },
-            }),
-          );
-        }
-        this.#failures = 0;
-      } catch (error) {
-        if (!this.#fetching) break;
-        this.#failures += 1;
-        // A loss is logged once by the connection; the pull only says so at debug while it lasts.
-        this.connection.logger[this.#failures === 1 ? 'warn' : 'debug'](
-          { code: NatsErrorCode.PullFailed, stream: this.settings.stream, consumer: queue, err: error },
-          `Pulling from "${queue}" of stream "${this.settings.stream}" failed: ${describeError(error)}. Pulling again.`,
-        );
-        await this.#sleep(
-          Math.min(5_000, NATS_CONSUMER_DEFAULTS.pullRetryMs * 2 ** Math.min(this.#failures, 10)),
-        );
-      } finally {
-        this.#batch = undefined;
-      }
-    }
+    );
   }
 }

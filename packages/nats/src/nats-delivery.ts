@@ -1,5 +1,5 @@
 import type { Delivery } from '@kratos-ts/consumer';
-import type { JsMsg } from '@nats-io/jetstream';
+import type { JetStreamMessage } from './jetstream-message.js';
 import type { NatsConnection } from './nats-connection.js';
 
 /** What `natsDelivery` needs beside the message. */
@@ -8,7 +8,6 @@ export interface NatsDeliveryContext {
   readonly stream: string;
   readonly consumer: string;
   readonly deadLetterSubject: string;
-  readonly settleTimeoutMs: number;
   /** Called once when the message is settled (its prefetch slot frees up). */
   readonly settled: () => void;
 }
@@ -32,11 +31,14 @@ export const DEAD_LETTER_HEADERS = Object.freeze({
 });
 
 /**
- * A JetStream message as a `Delivery`: ack → `ackAck()` (confirmed), requeue and retry → `nak()`
- * (the delivery count is the attempt), dead-letter → publish to the dead subject with JetStream ack,
- * the cause in headers, then `term()`.
+ * A JetStream message as a `Delivery`: ack → `+ACK`, requeue and retry → `-NAK` (the delivery count
+ * is the attempt), dead-letter → publish to the dead subject with JetStream ack, the cause in
+ * headers, then `+TERM`. Acks are not confirmed one by one (a request each would halve the
+ * throughput): the subscription's close flushes the connection, so the acks of a drain have
+ * reached the server before the connection closes; an ack lost with the connection means one
+ * redelivery after `ack_wait`, never a loss.
  */
-export function natsDelivery(message: JsMsg, context: NatsDeliveryContext): Delivery {
+export function natsDelivery(message: JetStreamMessage, context: NatsDeliveryContext): Delivery {
   const msgId = message.headers?.get('Nats-Msg-Id') ?? '';
   const id = msgId !== '' ? msgId : `${context.stream}#${message.seq}`;
   let done = false;
@@ -50,12 +52,8 @@ export function natsDelivery(message: JsMsg, context: NatsDeliveryContext): Deli
   return {
     id,
     body: message.data,
-    attempt: message.info.deliveryCount,
-    ack: () =>
-      settle(async () => {
-        const confirmed = await message.ackAck({ timeout: context.settleTimeoutMs });
-        if (!confirmed) throw new Error(`the ack of ${id} was not confirmed`);
-      }),
+    attempt: message.deliveryCount,
+    ack: () => settle(() => message.ack()),
     requeue: () => settle(() => message.nak()),
     retry: () => settle(() => message.nak()),
     deadLetter: (reason) =>
@@ -69,7 +67,7 @@ export function natsDelivery(message: JsMsg, context: NatsDeliveryContext): Deli
             [DEAD_LETTER_HEADERS.consumer]: context.consumer,
             [DEAD_LETTER_HEADERS.subject]: message.subject,
             [DEAD_LETTER_HEADERS.sequence]: String(message.seq),
-            [DEAD_LETTER_HEADERS.attempt]: String(message.info.deliveryCount),
+            [DEAD_LETTER_HEADERS.attempt]: String(message.deliveryCount),
             [DEAD_LETTER_HEADERS.messageId]: id,
           },
         });

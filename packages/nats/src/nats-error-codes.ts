@@ -22,6 +22,8 @@ export const NatsErrorCode = {
   PublishFailed: 'KRATOS_NATS_PUBLISH_FAILED',
   /** The code of the warning logged once when the connection to the server is lost. Never thrown. */
   ConnectionLost: 'KRATOS_NATS_CONNECTION_LOST',
+  /** The code of the info line logged once when the connection is back after a loss. Never thrown. */
+  ConnectionRecovered: 'KRATOS_NATS_CONNECTION_RECOVERED',
   /** The code of the warning logged when a pull from JetStream failed; the pull is retried. Never thrown. */
   PullFailed: 'KRATOS_NATS_PULL_FAILED',
 } as const;

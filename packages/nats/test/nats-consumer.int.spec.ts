@@ -5,7 +5,9 @@ import { NatsConnection, NatsErrorCode, natsConsumer, DEAD_LETTER_HEADERS } from
 import { startNats, type NatsProcess } from '../../bench/src/brokers/nats-process.js';
 import { createStreams, readStream, recordingLogger, sideClient, until } from './support/nats-fixture.js';
 
-// Every test against a real nats-server -js on loopback, one stream per test.
+// Every test against a real nats-server -js on loopback, one stream per test. What both adapters
+// promise (the drain's order, abandonment at stopTimeout …) is in the consumer contract suite,
+// packages/consumer/test/contract; here, what is JetStream's own (headers, acks, logs).
 
 let nats: NatsProcess;
 let counter = 0;
@@ -51,100 +53,6 @@ describe('NatsConnection and natsConsumer against a real nats-server', () => {
     expect(info.num_ack_pending).toBe(0);
     expect(info.num_pending).toBe(0);
     expect(handled).toEqual(['a']);
-    await close();
-  });
-
-  it('drain: with prefetch 5 and concurrency 1, the 4 unstarted go back at once (another consumer gets them before the running handler ends), the running one is acked, then the close', async () => {
-    const { stream, connection, close } = await setup('drain');
-    const order: string[] = [];
-    let release: (() => void) | undefined;
-    const first = new ConsumerServer<{ id: string }>({
-      adapter: natsConsumer(connection, { stream }),
-      queue: 'worker',
-      prefetch: 5,
-      concurrency: 1,
-      handler: (message) =>
-        new Promise<void>((resolve) => {
-          order.push(`first:${message.id}`);
-          release = resolve;
-        }),
-    });
-    await first.start(live());
-    for (const id of ['m1', 'm2', 'm3', 'm4', 'm5']) await connection.publish(stream, json({ id }));
-    await until(() => release !== undefined);
-    // The other instance, with its own connection, consuming the same durable.
-    const other = new NatsConnection({ url: nats.url });
-    await other.open(live());
-    const second = new ConsumerServer<{ id: string }>({
-      adapter: natsConsumer(other, { stream }),
-      queue: 'worker',
-      prefetch: 5,
-      handler: (message) => void order.push(`second:${message.id}`),
-    });
-    await second.start(live());
-    const stopAt = performance.now();
-    const stopping = first.stop(AbortSignal.timeout(10_000));
-    await until(
-      () => order.filter((line) => line.startsWith('second:')).length === 4,
-      5_000,
-      '4 redelivered',
-    );
-    const redeliveredMs = performance.now() - stopAt;
-    order.push('released');
-    release?.();
-    await expect(stopping).resolves.toEqual({ abandoned: 0 });
-    expect(order[0]).toBe('first:m1');
-    expect(order.slice(1, 5).sort()).toEqual(['second:m2', 'second:m3', 'second:m4', 'second:m5']);
-    expect(order[5]).toBe('released');
-    const info = await connection
-      .jetstream()
-      .consumers.get(stream, 'worker')
-      .then((c) => c.info());
-    expect(info.num_ack_pending).toBe(0);
-    expect(info.num_pending).toBe(0);
-    // Far below ack_wait (30 s): the figure is in the report, not asserted as a speed.
-    expect(redeliveredMs).toBeLessThan(30_000);
-    process.stdout.write(
-      `[figure] stop() → 4 unstarted handled by the other consumer: ${redeliveredMs.toFixed(1)} ms\n`,
-    );
-    await second.stop(AbortSignal.timeout(5_000));
-    await other.close(AbortSignal.timeout(2_000));
-    await close();
-  });
-
-  it('abandonment at the stop signal: the message goes back to the broker and the report says { abandoned: 1 }', async () => {
-    const { stream, connection, close } = await setup('abandon');
-    let aborted = false;
-    let started = false;
-    const server = new ConsumerServer<{ id: string }>({
-      adapter: natsConsumer(connection, { stream }),
-      queue: 'worker',
-      handler: (_message, { signal }) =>
-        new Promise<void>((resolve) => {
-          started = true;
-          signal.addEventListener('abort', () => {
-            aborted = true;
-            resolve();
-          });
-        }),
-    });
-    await server.start(live());
-    await connection.publish(stream, json({ id: 'slow' }));
-    await until(() => started);
-    await expect(server.stop(AbortSignal.timeout(300))).resolves.toEqual({ abandoned: 1 });
-    expect(aborted).toBe(true);
-    // Back on the broker now: another consumer gets it at once, well before ack_wait.
-    const got: string[] = [];
-    const again = new ConsumerServer<{ id: string }>({
-      adapter: natsConsumer(connection, { stream }),
-      queue: 'worker',
-      handler: (message) => void got.push(message.id),
-    });
-    await again.start(live());
-    await until(() => got.length === 1, 5_000, 'abandoned message redelivered');
-    // Its attempt is 2, or 1 when nats-server rolled its delivery back (a nak of the last delivered).
-    expect(got).toEqual(['slow']);
-    await again.stop(AbortSignal.timeout(5_000));
     await close();
   });
 
