@@ -182,7 +182,14 @@ export class ConsumerDrain<T> {
       return;
     }
     logger.warn(
-      { queue, messageId: delivery.id, attempt: delivery.attempt, maxAttempts, err: error },
+      {
+        code: ConsumerErrorCode.HandlerFailed,
+        queue,
+        messageId: delivery.id,
+        attempt: delivery.attempt,
+        maxAttempts,
+        err: error,
+      },
       `Consumer of queue "${queue}": the handler failed on message "${delivery.id}" (attempt ${delivery.attempt} of ${maxAttempts}): ${describeError(error)}. It goes back to the broker for another attempt.`,
     );
     this.#settle(delivery, 'retry');

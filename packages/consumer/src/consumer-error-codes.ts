@@ -19,6 +19,11 @@ export const ConsumerErrorCode = {
    */
   SubscribeFailed: 'KRATOS_CONSUMER_SUBSCRIBE_FAILED',
   /**
+   * The code of the warning logged when a handler failed on a message that has attempts left: it
+   * goes back to the broker for another attempt (`retry()`). Never thrown.
+   */
+  HandlerFailed: 'KRATOS_CONSUMER_HANDLER_FAILED',
+  /**
    * The code of the error log line written when a message is dead-lettered: it could not be
    * decoded (at once, no retries), or its handler failed `maxAttempts` times. Never thrown.
    */

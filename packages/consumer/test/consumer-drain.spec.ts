@@ -111,7 +111,11 @@ describe('ConsumerDrain (virtual time)', () => {
     expect(broker.dead).toEqual([
       { id: 'm1', reason: expect.stringContaining('db down') as unknown as string },
     ]);
-    expect(logger.messages('warn')).toHaveLength(2);
+    const warnings = logger.records.filter((record) => record.level === 'warn');
+    expect(warnings.map((record) => record.fields)).toEqual([
+      expect.objectContaining({ code: ConsumerErrorCode.HandlerFailed, messageId: 'm1', attempt: 1 }),
+      expect.objectContaining({ code: ConsumerErrorCode.HandlerFailed, messageId: 'm1', attempt: 2 }),
+    ]);
     const errors = logger.records.filter((record) => record.level === 'error');
     expect(errors).toHaveLength(1);
     expect(errors[0]?.fields).toMatchObject({
