@@ -4,11 +4,16 @@ import { SIGTERM_FIXTURE as fixture, sigtermUnderLoad } from '../../bench/src/si
 
 const drainDelay = 300;
 const handlerMs = 50;
-/** Process exit, the kernel's stop phases and a loaded test machine; far below stopTimeout (5 s). */
-const marginMs = 250;
+/**
+ * Process exit, the kernel's stop phases and a loaded test machine (a 250 ms margin failed at a
+ * load average of 8). Still far below what the defect it guards costs: waiting out stopTimeout
+ * (5 s) for keep-alive sockets. How fast the exit really is, is the bench's figure ("SIGTERM under
+ * load"), not this test's.
+ */
+const marginMs = 2_000;
 
 describe('SIGTERM under load (child process, built dist)', () => {
-  it('every request that reached the handler gets a complete 200; the process exits 0 within drainDelay + 50 ms + a margin', async () => {
+  it('every request that reached the handler gets a complete 200; the process exits 0 after drainDelay and well before stopTimeout', async () => {
     const run = await sigtermUnderLoad({ fixture, clients: 64, loadMs: 400, drainDelay });
 
     expect(run.stderr).toBe('');
