@@ -25,6 +25,7 @@ export type { SignalSource } from './contracts/signal-source.js';
 export type { UncaughtError, UncaughtErrorSource } from './contracts/uncaught-error-source.js';
 export type { KernelView, TransportServer } from './contracts/transport-server.js';
 export type { ServerStopReport } from './contracts/server-stop-report.js';
+export type { MetricsScrape, MetricsSource } from './contracts/metrics-source.js';
 
 export { Server } from './decorators/server.js';
 export { Registrar } from './decorators/registrar.js';
@@ -39,6 +40,7 @@ export {
 export type { Newable, RegistrarOptions, ServerOptions } from './decorators/decorated-classes.js';
 
 export { KratosErrorCode } from './errors/error-codes.js';
+export { KratosWarningCode } from './errors/warning-codes.js';
 export { KratosError, isKratosError, type KratosErrorOptions } from './errors/kratos-error.js';
 export { hasUserinfo, redact, REDACTED } from './errors/redact.js';
 

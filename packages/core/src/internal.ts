@@ -25,3 +25,6 @@ export {
   type MethodsRule,
   type OptionHint,
 } from './options/index.js';
+export { KRATOS_INSTRUMENTATION_VERSION } from './telemetry/instrumentation-scope.js';
+export { kratosTracer } from './telemetry/kratos-tracer.js';
+export { lazyInstruments, type LazyInstruments } from './telemetry/lazy-instruments.js';

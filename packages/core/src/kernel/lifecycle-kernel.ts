@@ -25,6 +25,7 @@ import { KratosErrorCode } from '../errors/error-codes.js';
 import { KratosError } from '../errors/kratos-error.js';
 import { safeLogger } from '../logging/safe-logger.js';
 import { silentLogger } from '../logging/silent-logger.js';
+import { LifecycleTelemetry } from '../telemetry/lifecycle-telemetry.js';
 import { AppInfoHolder } from './app-info-holder.js';
 import { kernelFailure } from './kernel-failure.js';
 import { kernelScheduler } from './kernel-scheduler.js';
@@ -106,6 +107,8 @@ export class LifecycleKernel implements KernelView {
   #uncaught: UncaughtError | undefined;
   /** The logger lifecycle events are logged to, while `run()` is active. */
   #eventLogger: Logger | undefined;
+  /** The OpenTelemetry spans and metrics of the run (always on; no-ops without an SDK). */
+  #telemetry: LifecycleTelemetry | undefined;
 
   constructor(deps: KernelDependencies = {}) {
     this.#deps = deps;
@@ -195,6 +198,9 @@ export class LifecycleKernel implements KernelView {
     const rawOptions = deps.options ?? {};
     const servers = deps.servers ?? [];
     const registrars = deps.registrars ?? [];
+    const scheduler = kernelScheduler(deps.scheduler);
+    // Before validation: a setup refused at once is still a `failed` state for the gauges.
+    this.#telemetry = new LifecycleTelemetry({ now: () => scheduler.now(), logger: this.logger });
     const invalid = validateSetup(rawOptions, servers, registrars);
     if (invalid) {
       this.#setState('failed');
@@ -204,7 +210,6 @@ export class LifecycleKernel implements KernelView {
     }
     const options = resolveOptions(rawOptions);
     const logger = this.logger;
-    const scheduler = kernelScheduler(deps.scheduler);
     const session = new RunSession({
       options,
       app: this.#appHolder,
@@ -359,6 +364,7 @@ export class LifecycleKernel implements KernelView {
   /** Logs an event (while `run()` is active) and publishes it on `events$` when anyone listens. */
   #emit(event: LifecycleEvent): void {
     if (this.#eventLogger) logEvent(this.#eventLogger, event);
+    this.#telemetry?.record(event);
     if (this.#events$.observed) this.#events$.next(event);
   }
 
