@@ -4,6 +4,7 @@ import { describeError } from '@kratos-ts/core/internal';
 import type { AmqpConnectionOptions } from './amqp-connection-options.js';
 import { AmqpErrorCode } from './amqp-error-codes.js';
 import { resolveConnectionOptions, type ResolvedConnectionOptions } from './resolve-connection-options.js';
+import { publishSpan } from './telemetry/publish-span.js';
 
 /** Where an `AmqpConnection` is. */
 export type AmqpConnectionState = 'idle' | 'opening' | 'open' | 'lost' | 'closed';
@@ -158,6 +159,10 @@ export class AmqpConnection {
    * (lost, reconnecting) or has not confirmed it within `publishTimeout`, `KRATOS_AMQP_NOT_OPEN` before `open()` or after `close()`,
    * `KRATOS_AMQP_INVALID_PUBLISH` for an empty routing key on the default exchange.
    *
+   * Traced (OpenTelemetry API; nothing without an SDK): a PRODUCER span `publish <queue or
+   * exchange>`, a child of the active context, whose W3C `traceparent` goes into the message's
+   * headers, so that the consuming `ConsumerServer`'s span links to it.
+   *
    * @example
    * await amqp.publish('greetings.done', JSON.stringify({ id, message }), { messageId: id });
    */
@@ -180,6 +185,29 @@ export class AmqpConnection {
       );
     }
     this.#assertUsable(`publish to "${routingKey}"`);
+    const span = publishSpan(exchange, routingKey, options.messageId, options.headers);
+    try {
+      const { headers } = span;
+      await this.#publish(
+        exchange,
+        routingKey,
+        body,
+        headers === undefined ? options : { ...options, headers },
+      );
+      span.end();
+    } catch (error) {
+      span.end(error);
+      throw error;
+    }
+  }
+
+  /** Publishes once open, waiting for the confirm no longer than `publishTimeout`. */
+  async #publish(
+    exchange: string,
+    routingKey: string,
+    body: string | Uint8Array,
+    options: AmqpPublishOptions,
+  ): Promise<void> {
     if (this.#state !== 'open')
       throw this.#notConfirmed(routingKey, 'the broker is unreachable (reconnecting)');
     // A broker that stops answering with its socket open (a frozen host, a partition) is noticed

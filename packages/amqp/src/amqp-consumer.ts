@@ -41,7 +41,7 @@ export function amqpConsumer(connection: AmqpConnection, options: AmqpConsumerOp
   checkLogger(problems, 'logger', raw['logger']);
   if (problems.length > 0) throw invalidOptions(AmqpErrorCode.InvalidOptions, 'amqpConsumer', problems);
   const logger = safeLogger((raw['logger'] as Logger | undefined) ?? silentLogger);
-  return { consume: (consumeOptions) => consume(connection, consumeOptions, logger) };
+  return { system: 'rabbitmq', consume: (consumeOptions) => consume(connection, consumeOptions, logger) };
 }
 
 async function consume(
@@ -141,6 +141,7 @@ function toDelivery(channel: ConfirmChannel, queue: string, message: ConsumeMess
     id: typeof messageId === 'string' && messageId !== '' ? messageId : `${queue}#${fields.deliveryTag}`,
     body: content,
     attempt,
+    headers,
     ack: () => settle(() => channel.ack(message)),
     requeue: () => settle(() => channel.nack(message, false, true)),
     retry: () =>

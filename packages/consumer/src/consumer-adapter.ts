@@ -13,6 +13,12 @@ export interface Delivery {
    * consumer dead-letters a message whose handler fails on attempt `maxAttempts`.
    */
   readonly attempt: number;
+  /**
+   * The message's headers (AMQP headers; NATS headers, the first value of each), where a publisher
+   * puts its trace context (`traceparent`, `tracestate`): the consumer's span is linked to it.
+   * Left out by an adapter whose messages have none.
+   */
+  readonly headers?: Readonly<Record<string, unknown>> | undefined;
   /** The handler succeeded: remove the message (AMQP `basic.ack`; JetStream `ack()`). */
   ack(): unknown;
   /**
@@ -79,6 +85,11 @@ export interface ConsumerSubscription {
  * };
  */
 export interface ConsumerAdapter {
+  /**
+   * The broker, as OpenTelemetry's `messaging.system` names it (`rabbitmq`, `nats`): an attribute
+   * of the consumer's spans and metrics. Left out: the attribute is.
+   */
+  readonly system?: string | undefined;
   /**
    * Opens a consuming subscription with at most `prefetch` unsettled messages and resolves once
    * messages flow to `deliver`. Rejects when it cannot (the cause is kept in

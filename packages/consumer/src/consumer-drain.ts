@@ -1,8 +1,10 @@
 import type { Logger } from '@kratos-ts/core';
+import { context } from '@opentelemetry/api';
 import { callGuarded, describeError } from '@kratos-ts/core/internal';
 import type { Delivery } from './consumer-adapter.js';
 import { ConsumerErrorCode } from './consumer-error-codes.js';
 import type { ConsumerHandler, MessageDecoder } from './consumer-handler.js';
+import { ConsumeTelemetry, type MessageProcessing } from './telemetry/consume-telemetry.js';
 
 /**
  * Where a drain is: `consuming` (handlers start as messages arrive), `draining` (a stop began: no
@@ -30,12 +32,17 @@ export interface ConsumerDrainOptions<T> {
   readonly concurrency: number;
   /** A logger that never throws (`safeLogger`). */
   readonly logger: Logger;
+  /** The consumer server's name: the `kratos.server` attribute of its spans and metrics. */
+  readonly server?: string | undefined;
+  /** The broker (`rabbitmq`, `nats`): the `messaging.system` attribute (`ConsumerAdapter.system`). */
+  readonly system?: string | undefined;
 }
 
-/** One running handler: its delivery and the controller of the signal it was given. */
+/** One running handler: its delivery, the controller of the signal it was given, its telemetry. */
 interface Running {
   readonly delivery: Delivery;
   readonly controller: AbortController;
+  readonly processing: MessageProcessing | undefined;
 }
 
 type Settlement = 'ack' | 'requeue' | 'retry' | 'deadLetter';
@@ -47,10 +54,16 @@ type Settlement = 'ack' | 'requeue' | 'retry' | 'deadLetter';
  * started, let running handlers finish and be acked, and at the stop signal abort the rest and
  * return their messages. It has no timer and no I/O of its own: time comes from the handlers and
  * the signal, the broker from each `Delivery`, so it is tested in virtual time.
+ *
+ * Telemetry (OpenTelemetry API; nothing while no SDK is registered): each handled message gets a
+ * CONSUMER span `process <queue>` linked to its publisher's `traceparent` header, in which its
+ * handler runs; `messaging.process.duration`, `messaging.client.consumed.messages` by
+ * `kratos.consume.outcome` (`ack`, `retry`, `dead_letter`, `requeue`) and `messaging.process.active`.
  */
 export class ConsumerDrain<T> {
   #phase: DrainPhase = 'consuming';
   readonly #options: ConsumerDrainOptions<T>;
+  readonly #telemetry: ConsumeTelemetry;
   readonly #waiting: Delivery[] = [];
   readonly #running = new Map<Delivery, Running>();
   #settling = 0;
@@ -65,6 +78,7 @@ export class ConsumerDrain<T> {
 
   constructor(options: ConsumerDrainOptions<T>) {
     this.#options = options;
+    this.#telemetry = new ConsumeTelemetry(options);
   }
 
   /** Where the drain is. */
@@ -84,7 +98,7 @@ export class ConsumerDrain<T> {
 
   /** Takes one delivery from the broker: runs it, queues it, or (once stopping) returns it at once. */
   receive(delivery: Delivery): void {
-    if (this.#phase !== 'consuming') this.#settle(delivery, 'requeue');
+    if (this.#phase !== 'consuming') this.#return(delivery);
     else if (this.#running.size < this.#options.concurrency) this.#start(delivery);
     else this.#waiting.push(delivery);
   }
@@ -118,7 +132,7 @@ export class ConsumerDrain<T> {
       });
     });
     // Returned now, not at the end of the drain: another instance can take them at once.
-    for (const delivery of this.#waiting.splice(0)) this.#settle(delivery, 'requeue');
+    for (const delivery of this.#waiting.splice(0)) this.#return(delivery);
 
     const finished = await untilAborted(Promise.all([fetching, this.#idle()]), signal);
     if (!finished && !fetchingStopped) {
@@ -133,7 +147,8 @@ export class ConsumerDrain<T> {
   #abandon(reason: unknown): number {
     const running = [...this.#running.values()];
     this.#running.clear();
-    for (const { delivery, controller } of running) {
+    for (const { delivery, controller, processing } of running) {
+      processing?.end('requeue', { error: reason });
       this.#settle(delivery, 'requeue');
       controller.abort(reason);
     }
@@ -141,17 +156,23 @@ export class ConsumerDrain<T> {
   }
 
   #start(delivery: Delivery): void {
+    const processing = this.#telemetry.begin(delivery);
     let message: T;
     try {
       message = this.#options.decode(delivery.body, delivery.id);
     } catch (error) {
+      processing?.end('dead_letter', { error });
       this.#deadLetter(delivery, `could not be decoded (${describeError(error)})`, error, 'at once');
       return;
     }
-    const running: Running = { delivery, controller: new AbortController() };
+    const running: Running = { delivery, controller: new AbortController(), processing };
     this.#running.set(delivery, running);
-    const context = { signal: running.controller.signal, id: delivery.id, attempt: delivery.attempt };
-    callGuarded(() => this.#options.handler(message, context), running, this.#handlerOutcome);
+    const handlerContext = { signal: running.controller.signal, id: delivery.id, attempt: delivery.attempt };
+    const run = (): void =>
+      callGuarded(() => this.#options.handler(message, handlerContext), running, this.#handlerOutcome);
+    // In the message's span: what the handler publishes or calls joins its trace.
+    if (processing === undefined) run();
+    else context.with(processing.context, run);
   }
 
   /** A handler ended (`failure` holds what it threw); settles its delivery and starts the next. */
@@ -160,8 +181,10 @@ export class ConsumerDrain<T> {
     // Abandoned at the stop signal: its message was already returned to the broker.
     if (this.#running.get(delivery) !== running) return;
     this.#running.delete(delivery);
-    if (failure === undefined) this.#settle(delivery, 'ack');
-    else this.#failed(delivery, failure.error);
+    if (failure === undefined) {
+      running.processing?.end('ack');
+      this.#settle(delivery, 'ack');
+    } else this.#failed(delivery, failure.error, running.processing);
     while (this.#phase === 'consuming' && this.#running.size < this.#options.concurrency) {
       const next = this.#waiting.shift();
       if (next === undefined) break;
@@ -170,9 +193,10 @@ export class ConsumerDrain<T> {
     this.#checkIdle();
   }
 
-  #failed(delivery: Delivery, error: unknown): void {
+  #failed(delivery: Delivery, error: unknown, processing: MessageProcessing | undefined): void {
     const { maxAttempts, queue, logger } = this.#options;
     if (delivery.attempt >= maxAttempts) {
+      processing?.end('dead_letter', { error });
       this.#deadLetter(
         delivery,
         `failed ${delivery.attempt} time${delivery.attempt === 1 ? '' : 's'} (maxAttempts ${maxAttempts}); last error: ${describeError(error)}`,
@@ -192,6 +216,7 @@ export class ConsumerDrain<T> {
       },
       `Consumer of queue "${queue}": the handler failed on message "${delivery.id}" (attempt ${delivery.attempt} of ${maxAttempts}): ${describeError(error)}. It goes back to the broker for another attempt.`,
     );
+    processing?.end('retry', { error });
     this.#settle(delivery, 'retry');
   }
 
@@ -208,6 +233,12 @@ export class ConsumerDrain<T> {
       `Consumer of queue "${queue}": message "${delivery.id}" was dead-lettered ${when}: it ${reason}. Inspect it in the dead-letter queue; the consumer goes on.`,
     );
     this.#settle(delivery, 'deadLetter', `message ${reason}`);
+  }
+
+  /** Returns a delivery that was not handled (stopping): requeued, counted as such. */
+  #return(delivery: Delivery): void {
+    this.#telemetry.returned();
+    this.#settle(delivery, 'requeue');
   }
 
   /** Settles a delivery through the adapter; a failure is logged, never thrown nor left unhandled. */

@@ -94,6 +94,8 @@ export class ConsumerServer<T = unknown> implements TransportServer {
       maxAttempts,
       concurrency,
       logger: this.#logger,
+      server: this.name,
+      system: adapter.system,
     });
     this.#drain = drain;
     this.#phase = 'starting';

@@ -78,6 +78,12 @@ export function resolveConsumerOptions<T>(options: ConsumerServerOptions<T>): Re
       required: true,
     },
   );
+  const system: unknown = (raw.adapter as { system?: unknown } | undefined)?.system;
+  if (system !== undefined && (typeof system !== 'string' || system === '')) {
+    problems.push(
+      `adapter.system must be the broker's name as OpenTelemetry's messaging.system has it ('rabbitmq', 'nats'), or left out, got ${describeValue(system)}`,
+    );
+  }
   if (typeof raw.handler !== 'function') {
     problems.push(
       `handler must be an async (message, { signal }) => void function, got ${describeValue(raw.handler)}`,

@@ -139,6 +139,17 @@ export function resolveGrpcServerOptions(options: GrpcServerOptions): ResolvedGr
     problems.push(
       `options (passed to new grpc.Server()) must be an object such as { 'grpc.max_receive_message_length': 8388608 }, got ${describeValue(raw.options)}`,
     );
+  } else {
+    // The server puts its telemetry interceptor before these: they must be a list to go after it.
+    const { interceptors } = serverOptions as { interceptors?: unknown };
+    if (
+      interceptors !== undefined &&
+      (!Array.isArray(interceptors) || !interceptors.every((each) => typeof each === 'function'))
+    ) {
+      problems.push(
+        `options.interceptors must be an array of grpc-js server interceptors (functions of (methodDescriptor, call)), got ${describeValue(interceptors)}`,
+      );
+    }
   }
 
   if (problems.length > 0) {

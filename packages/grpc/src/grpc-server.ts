@@ -28,6 +28,7 @@ import {
 import { HealthService } from './health-service.js';
 import { isServing } from './is-serving.js';
 import { serviceNameOf } from './service-name.js';
+import { serverTelemetryInterceptor } from './telemetry/server-telemetry-interceptor.js';
 
 /**
  * A gRPC server on `@grpc/grpc-js` that the kernel runs (Kratos `transport/grpc.Server`).
@@ -41,8 +42,11 @@ import { serviceNameOf } from './service-name.js';
  * - `stop(signal)`: `tryShutdown` (no new calls; in-flight calls finish), ending open health Watch
  *   streams; when `signal` aborts (the stop timeout), `forceShutdown` cancels what is left.
  * - A handler that throws or returns a rejected promise ends its call with `INTERNAL` and the error
- *   is logged (with the method path) through the kernel's logger; the process keeps serving. See
- *   docs/grpc.md.
+ *   is logged (with the method path) through the kernel's logger; the process keeps serving.
+ * - Telemetry (OpenTelemetry API; nothing while no SDK is registered): a SERVER span per call named
+ *   `package.Service/Method`, a child of the request's `traceparent` metadata, in which the handler
+ *   runs; `rpc.server.duration` (ms) and `rpc.server.active_requests`. Health and reflection calls
+ *   are not measured. See docs/grpc.md.
  *
  * @example
  * container.bind(SERVER).toDynamicValue((ctx) =>
@@ -224,7 +228,10 @@ export class GrpcServer implements TransportServer {
   }
 
   #createServer(): GrpcJsServer {
-    const server = new GrpcJsServer(this.#options.options);
+    const { options } = this.#options;
+    // First, so that the span wraps the user's interceptors and every handler runs in it.
+    const interceptors = [serverTelemetryInterceptor(this.name), ...(options.interceptors ?? [])];
+    const server = new GrpcJsServer({ ...options, interceptors });
     const onFailure = (error: unknown, path: string, failure: GrpcHandlerFailure): void =>
       this.#handlerFailed(error, path, failure);
     for (const { definition, implementation } of this.#services) {

@@ -5,6 +5,7 @@ export { GRPC_SERVER_DEFAULTS, type GrpcServerOptions, type GrpcService } from '
 export { GrpcErrorCode } from './grpc-error-codes.js';
 export { GrpcWarningCode } from './grpc-warning-codes.js';
 export { HealthService, type HealthStatus, type WatchedStatus } from './health-service.js';
+export { tracingInterceptor } from './telemetry/tracing-interceptor.js';
 export { registerDiscoveryResolver } from './discovery/register-discovery-resolver.js';
 export { GrpcDiscoveryErrorCode } from './discovery/grpc-discovery-error-codes.js';
 export {

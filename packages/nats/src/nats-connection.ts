@@ -5,6 +5,7 @@ import { connect, headers as natsHeaders, type NatsConnection as NatsClient } fr
 import type { NatsConnectionOptions } from './nats-connection-options.js';
 import { NatsErrorCode } from './nats-error-codes.js';
 import { ReconnectBackoff } from './reconnect-backoff.js';
+import { publishSpan } from './telemetry/publish-span.js';
 import {
   resolveNatsConnectionOptions,
   type ResolvedNatsConnectionOptions,
@@ -164,6 +165,10 @@ export class NatsConnection {
    * Rejects with `KRATOS_NATS_PUBLISH_FAILED` when not confirmed (no stream, timeout, server down),
    * `KRATOS_NATS_NOT_OPEN` before `open()` or after `close()`, `KRATOS_NATS_INVALID_OPTIONS` for an
    * empty subject.
+   *
+   * Traced (OpenTelemetry API; nothing without an SDK): a PRODUCER span `publish <subject>`, a
+   * child of the active context, whose W3C `traceparent` goes into the message's headers, so that
+   * the consuming `ConsumerServer`'s span links to it.
    */
   async publish(
     subject: string,
@@ -177,15 +182,21 @@ export class NatsConnection {
       );
     }
     const js = this.jetstream();
-    const hdrs = options.headers === undefined ? undefined : natsHeaders();
+    const span = publishSpan(subject, options.msgId);
+    const { traceHeaders } = span;
+    const hdrs = options.headers === undefined && traceHeaders === undefined ? undefined : natsHeaders();
     for (const [key, value] of Object.entries(options.headers ?? {})) hdrs?.set(key, value);
+    for (const [key, value] of Object.entries(traceHeaders ?? {})) hdrs?.set(key, value);
     try {
-      return await js.publish(subject, payload, {
+      const ack = await js.publish(subject, payload, {
         timeout: this.#options.publishTimeoutMs,
         ...(hdrs === undefined ? {} : { headers: hdrs }),
         ...(options.msgId === undefined ? {} : { msgID: options.msgId }),
       });
+      span.end();
+      return ack;
     } catch (error) {
+      span.end(error);
       throw new KratosError(
         NatsErrorCode.PublishFailed,
         `Publishing to "${subject}" on ${this.url} was not confirmed: ${describeError(error)}. Check that a stream takes the subject and the server is reachable; the message may not be stored.`,

@@ -68,6 +68,7 @@ export function natsConsumer(connection: NatsConnection, options: NatsConsumerOp
     settleTimeoutMs: settleTimeoutMs as number,
   };
   return {
+    system: 'nats',
     consume: async (consume) => {
       const js = connection.jetstream();
       try {

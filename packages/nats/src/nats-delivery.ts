@@ -1,4 +1,5 @@
 import type { Delivery } from '@kratos-ts/consumer';
+import type { MsgHdrs } from '@nats-io/transport-node';
 import type { JetStreamMessage } from './jetstream-message.js';
 import type { NatsConnection } from './nats-connection.js';
 
@@ -49,10 +50,16 @@ export function natsDelivery(message: JetStreamMessage, context: NatsDeliveryCon
     }
     return work();
   };
+  let headers: Readonly<Record<string, string>> | undefined;
   return {
     id,
     body: message.data,
     attempt: message.deliveryCount,
+    // Made when read (the consumer reads it only to trace): the first value of each header.
+    get headers() {
+      if (headers === undefined && message.headers !== undefined) headers = firstValues(message.headers);
+      return headers;
+    },
     ack: () => settle(() => message.ack()),
     requeue: () => settle(() => message.nak()),
     retry: () => settle(() => message.nak()),
@@ -75,4 +82,10 @@ export function natsDelivery(message: JetStreamMessage, context: NatsDeliveryCon
         message.term();
       }),
   };
+}
+
+function firstValues(headers: MsgHdrs): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [key, all] of headers) if (all[0] !== undefined) values[key] = all[0];
+  return values;
 }
