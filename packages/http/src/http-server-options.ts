@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerOptions as TlsServerOptions } from 'node:https';
 import type { Duplex } from 'node:stream';
+import type { MetricsSource } from '@kratos-ts/core';
 import type { FastifyApp } from './fastify-app.js';
 
 /**
@@ -92,6 +93,14 @@ export interface HttpServerOptions {
    * and the stop logs a warning saying how many. Needs `onUpgrade`.
    */
   readonly closeUpgraded?: CloseUpgradedHandler | undefined;
+  /**
+   * Serves `GET /metrics` (and `HEAD`) from this source, e.g. `prometheusMetrics()` of
+   * `@kratos-ts/telemetry`: answered before `handler`, like the probes, in every phase (while the
+   * kernel stops too, and through the drain on connections still open), never traced nor counted
+   * as a request in flight. A `collect()` that fails is answered 500 and logged
+   * (`KRATOS_HTTP_METRICS_FAILED`). Default none: `/metrics` goes to `handler` like any path.
+   */
+  readonly metrics?: MetricsSource | undefined;
 }
 
 /**

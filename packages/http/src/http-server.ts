@@ -14,7 +14,7 @@ import {
   safeLogger,
   type TransportServer,
 } from '@kratos-ts/core';
-import { hostPort, tlsMaterialProblem } from '@kratos-ts/core/internal';
+import { describeError, hostPort, tlsMaterialProblem } from '@kratos-ts/core/internal';
 import { clientWentAway, clientWentAwayMessage } from './client-went-away.js';
 import { drainServer, type DrainOptions } from './drain-server.js';
 import { failResponse } from './fail-response.js';
@@ -27,10 +27,13 @@ import type { HttpServerOptions } from './http-server-options.js';
 import { listen } from './listen.js';
 import { listenError } from './listen-error.js';
 import { listenTlsError } from './listen-tls-error.js';
+import { MetricsEndpoint } from './metrics-endpoint.js';
 import { Probes } from './probes.js';
 import { resolveHttpServerOptions, type ResolvedHttpServerOptions } from './resolve-http-server-options.js';
 import type { ServerPhase } from './server-phase.js';
 import { SocketTracker } from './socket-tracker.js';
+import { addFastifyRouteHook } from './telemetry/fastify-route-hook.js';
+import { ServerRequestTelemetry } from './telemetry/server-request-telemetry.js';
 import { guardCloseUpgraded, upgradeListener } from './upgrades.js';
 
 /**
@@ -49,6 +52,10 @@ import { guardCloseUpgraded, upgradeListener } from './upgrades.js';
  *   logged with method and path, and serving goes on. When the client went away (an aborted
  *   upload), that is logged at debug level instead and counted in `abandonedRequests`.
  * - Logging never breaks it: the kernel's logger is wrapped with `safeLogger`.
+ * - Telemetry, on `@opentelemetry/api` (nothing recorded without an SDK): a SERVER span per request,
+ *   child of its W3C `traceparent`, named `METHOD route` when Express or Fastify knows the route; the
+ *   handler runs in its context; `http.server.request.duration` and `http.server.active_requests`.
+ *   With `metrics`, `GET /metrics` is answered like the probes, through the drain too. See docs/http.md.
  * - A Fastify instance as `handler` (`FastifyApp`): `start` awaits its `ready()` first (a plugin
  *   that fails rejects it with `KRATOS_HTTP_APP_START_FAILED`), requests go to its `routing`, and
  *   `stop` awaits its `close()` after the drain, so its `onClose` hooks run once the last response
@@ -73,6 +80,10 @@ export class HttpServer implements TransportServer {
   readonly #options: ResolvedHttpServerOptions;
   readonly #probes: Probes;
   readonly #app: FastifyLifecycle | undefined;
+  readonly #metrics: MetricsEndpoint | undefined;
+  readonly #telemetry: ServerRequestTelemetry;
+  /** A Fastify app the route hook could not be added to (already booted): its spans name no route. */
+  readonly #fastifyRoutesUnknown: boolean;
   #phase: ServerPhase = 'idle';
   #server: Server | undefined;
   #tracker: SocketTracker | undefined;
@@ -88,6 +99,10 @@ export class HttpServer implements TransportServer {
     this.#probes = new Probes(this.#options.health);
     const { app } = this.#options;
     this.#app = app && new FastifyLifecycle(this.name, app, this.#appCloseFailed);
+    this.#fastifyRoutesUnknown = app !== undefined && !addFastifyRouteHook(app);
+    const { metrics, tls } = this.#options;
+    this.#metrics = metrics && new MetricsEndpoint(metrics, this.#metricsFailed);
+    this.#telemetry = new ServerRequestTelemetry(this.name, tls ? 'https' : 'http');
   }
 
   /** Where the server is in its own lifecycle. */
@@ -112,6 +127,12 @@ export class HttpServer implements TransportServer {
   attachKernel(kernel: KernelView): void {
     this.#probes.watch(kernel.state$);
     this.#logger = safeLogger(kernel.logger);
+    if (this.#fastifyRoutesUnknown) {
+      this.#logger.debug(
+        { server: this.name },
+        `HTTP server "${this.name}": its Fastify app was already booted, so no hook could tell its spans and metrics the route (they name the method alone). Hand the app over before calling its ready().`,
+      );
+    }
   }
 
   /**
@@ -269,6 +290,8 @@ export class HttpServer implements TransportServer {
   #createServer(tracker: SocketTracker): Server {
     const { tls, headersTimeout, requestTimeout, keepAliveTimeout, handler, onUpgrade } = this.#options;
     const probes = this.#probes;
+    const metrics = this.#metrics;
+    const telemetry = this.#telemetry;
     const server: Server = tls
       ? createHttpsServer({ ...tls, headersTimeout, requestTimeout })
       : createHttpServer({ headersTimeout, requestTimeout });
@@ -282,7 +305,8 @@ export class HttpServer implements TransportServer {
     server.on('request', (req, res) => {
       tracker.onRequest(req, res);
       if (probes.answer(req, res, this.#phase)) return;
-      guarded(req, res);
+      if (metrics?.answer(req, res)) return;
+      telemetry.run(req, res, guarded);
     });
     return server;
   }
@@ -292,6 +316,7 @@ export class HttpServer implements TransportServer {
    * and report it, at debug level when the client went away; see docs/http.md.
    */
   #handlerFailed(error: unknown, req: IncomingMessage, res: ServerResponse): void {
+    this.#telemetry.failed(req, error);
     const method = req.method ?? 'GET';
     const path = requestPath(req.url);
     const outcome = failResponse(res, method);
@@ -335,6 +360,14 @@ export class HttpServer implements TransportServer {
     const code = HttpErrorCode.AppCloseFailed;
     if (this.#logger) this.#logger.error({ err: error, server: this.name, code }, error.message);
     else process.emitWarning(error.message, { code });
+  };
+
+  /** The `metrics` source failed a scrape (answered 500); see docs/http.md. */
+  readonly #metricsFailed = (error: unknown): void => {
+    const message = `HTTP server "${this.name}" answered GET /metrics with 500: its metrics source's collect() failed: ${describeError(error)}. Check the MetricsSource given as the metrics option (its meter provider may be shut down).`;
+    const code = HttpWarningCode.MetricsFailed;
+    if (this.#logger) this.#logger.error({ err: error, server: this.name, code }, message);
+    else process.emitWarning(message, { code });
   };
 
   /** `onUpgrade` or `closeUpgraded` threw or rejected; see docs/http.md. */

@@ -25,6 +25,11 @@ export const HttpWarningCode = {
    * they are held until `stopTimeout`. Logged at warn level under a kernel.
    */
   UpgradedHeld: 'KRATOS_HTTP_UPGRADED_HELD',
+  /**
+   * The `metrics` source's `collect()` threw, rejected or resolved with something that is not
+   * `{ contentType, body }`: that scrape was answered 500. Logged at error level under a kernel.
+   */
+  MetricsFailed: 'KRATOS_HTTP_METRICS_FAILED',
 } as const;
 
 /** One of the `HttpWarningCode` values. */

@@ -1,4 +1,5 @@
 import type { ServerOptions as TlsServerOptions } from 'node:https';
+import type { MetricsSource } from '@kratos-ts/core';
 import {
   checkDuration,
   checkInteger,
@@ -9,6 +10,7 @@ import {
 } from '@kratos-ts/core/internal';
 import { isFastifyApp, type FastifyApp } from './fastify-app.js';
 import { HttpErrorCode } from './http-error-codes.js';
+import { METRICS_PATH } from './metrics-endpoint.js';
 import {
   HTTP_SERVER_DEFAULTS,
   type CloseUpgradedHandler,
@@ -40,6 +42,7 @@ export interface ResolvedHttpServerOptions {
   readonly partialRequestGrace: number;
   readonly onUpgrade: HttpUpgradeHandler | undefined;
   readonly closeUpgraded: CloseUpgradedHandler | undefined;
+  readonly metrics: MetricsSource | undefined;
 }
 
 const KNOWN_OPTIONS = [
@@ -55,6 +58,7 @@ const KNOWN_OPTIONS = [
   'partialRequestGrace',
   'onUpgrade',
   'closeUpgraded',
+  'metrics',
 ];
 const TIMEOUTS = ['keepAliveTimeout', 'headersTimeout', 'requestTimeout', 'partialRequestGrace'] as const;
 
@@ -120,6 +124,7 @@ export function resolveHttpServerOptions(options: HttpServerOptions): ResolvedHt
     problems.push('closeUpgraded needs onUpgrade: without it no connection is ever upgraded');
   }
   const health = resolveHealth(raw.health, problems);
+  checkMetrics(raw.metrics, health, problems);
 
   if (problems.length > 0) {
     const subject = typeof name === 'string' && name !== '' ? `HttpServer "${name}"` : 'HttpServer';
@@ -136,6 +141,7 @@ export function resolveHttpServerOptions(options: HttpServerOptions): ResolvedHt
     ...timeouts,
     onUpgrade: raw.onUpgrade as HttpUpgradeHandler | undefined,
     closeUpgraded: raw.closeUpgraded as CloseUpgradedHandler | undefined,
+    metrics: raw.metrics as MetricsSource | undefined,
   };
 }
 
@@ -154,6 +160,20 @@ function handlerProblem(handler: unknown): string {
 /** Fastify's `routing` may rely on its `this`; this calls it as a method of the app. */
 function routeThrough(app: FastifyApp): HttpHandler {
   return (req, res) => app.routing(req, res);
+}
+
+function checkMetrics(metrics: unknown, health: ProbePaths | false, problems: string[]): void {
+  if (metrics === undefined) return;
+  if (!hasMethods(metrics, ['collect'])) {
+    problems.push(
+      `metrics must be a MetricsSource, an object with collect(): Promise<{ contentType, body }> such as prometheusMetrics() of @kratos-ts/telemetry, got ${describeValue(metrics)}`,
+    );
+  }
+  if (health && (health.livePath === METRICS_PATH || health.readyPath === METRICS_PATH)) {
+    problems.push(
+      `metrics are served on ${METRICS_PATH}, which a health path also is: move that probe to another path`,
+    );
+  }
 }
 
 function resolveHealth(health: unknown, problems: string[]): ProbePaths | false {

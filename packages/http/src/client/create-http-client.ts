@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { redact, type KratosError } from '@kratos-ts/core';
+import { describeError } from '@kratos-ts/core/internal';
 import { p2c, type Node, type NodeSet, type Selector } from '@kratos-ts/discovery';
 import type { Subscription } from 'rxjs';
 import { clientNodeSet } from './client-node-set.js';
@@ -26,6 +27,7 @@ import { resolveHttpClientOptions, type ResolvedHttpClientOptions } from './reso
 import { resolveHttpRequest } from './resolve-http-request.js';
 import { isRequestError, shouldRetry } from './retry-policy.js';
 import { warnUnverifiedTls } from './warn-unverified-tls.js';
+import { ClientTelemetry } from '../telemetry/client-request-telemetry.js';
 
 /**
  * A discovery-driven HTTP client (Kratos' `transport/http` client with its resolver and selector).
@@ -49,6 +51,9 @@ import { warnUnverifiedTls } from './warn-unverified-tls.js';
  * - Import it from `@kratos-ts/http/client`: `@kratos-ts/http` is the server alone, so that a
  *   service that only serves loads neither undici nor `@kratos-ts/discovery`.
  * - `close()` leaves nothing running: no timer, socket or subscription.
+ * - Telemetry, on `@opentelemetry/api` (nothing recorded without an SDK): a CLIENT span per request
+ *   whose `traceparent` goes out in its headers, each retry an event `retry` on it and a count in
+ *   `kratos.client.retries`, and `http.client.request.duration` per attempt. See docs/http.md.
  *
  * @throws KratosError `KRATOS_HTTP_CLIENT_INVALID_OPTIONS` listing every bad option.
  * @example
@@ -73,6 +78,7 @@ class DiscoveryHttpClient implements HttpClient {
   // Requests waiting for a node (not in an attempt): close() stops them at once.
   readonly #waiting = new Set<RequestStop>();
   readonly #force = new AbortController();
+  readonly #telemetry: ClientTelemetry;
   readonly #readOptions: AttemptOptions;
   #following: Subscription | undefined;
   #closing: Promise<void> | undefined;
@@ -86,6 +92,7 @@ class DiscoveryHttpClient implements HttpClient {
     this.#deadlines = new DeadlineQueue(options.scheduler, options.timeout);
     this.#readOptions = { maxResponseBytes: options.maxResponseBytes };
     this.#nodeSet = clientNodeSet(options);
+    this.#telemetry = new ClientTelemetry(options.service);
     warnUnverifiedTls(options);
   }
 
@@ -103,20 +110,51 @@ class DiscoveryHttpClient implements HttpClient {
       : (answer as HttpStreamResponse);
   }
 
-  async #run(options: HttpRequestOptions, streaming: boolean): Promise<Answer> {
-    if (this.#closing) throw this.#closedError(undefined);
-    const request = resolveHttpRequest(options, this.service);
+  #run(options: HttpRequestOptions, streaming: boolean): Promise<Answer> {
+    let run: RequestRun;
+    try {
+      if (this.#closing) throw this.#closedError(undefined);
+      const request = resolveHttpRequest(options, this.service);
+      run = {
+        request,
+        stop: new RequestStop(),
+        streaming,
+        tried: new Set(),
+        errors: [],
+        attempts: 0,
+        unavailable: undefined,
+        // Its traceparent goes into the request's own copy of the headers.
+        telemetry: this.#telemetry.begin(request.method, request.path, request.headers),
+      };
+    } catch (error) {
+      // What resolveHttpRequest and the closed check throw: KratosErrors.
+      return Promise.reject(error instanceof Error ? error : new Error(describeError(error)));
+    }
+    const exchange = this.#exchange(run);
+    const { telemetry } = run;
+    // Without an SDK: no span, no extra promise.
+    if (!telemetry) return exchange;
+    return exchange.then(
+      (answer) => {
+        const { body } = answer;
+        telemetry.answered(
+          answer.statusCode,
+          answer.node,
+          run.attempts,
+          Buffer.isBuffer(body) ? undefined : body,
+        );
+        return answer;
+      },
+      (error: unknown) => {
+        telemetry.failed(error, lastOf(run.tried), run.attempts);
+        throw error;
+      },
+    );
+  }
+
+  async #exchange(run: RequestRun): Promise<Answer> {
+    const { request, stop } = run;
     const caller = request.signal;
-    const stop = new RequestStop();
-    const run: RequestRun = {
-      request,
-      stop,
-      streaming,
-      tried: new Set(),
-      errors: [],
-      attempts: 0,
-      unavailable: undefined,
-    };
     if (caller?.aborted) throw this.#stopError(run, new Stop('aborted', caller.reason));
     this.#follow();
 
@@ -229,6 +267,11 @@ class DiscoveryHttpClient implements HttpClient {
       this.#attemptOptions(run, node),
     );
     const duration = performance.now() - started;
+    run.telemetry?.attempted(
+      node.endpoint,
+      duration / 1000,
+      result.kind === 'failure' ? { error: result.error } : { statusCode: result.statusCode },
+    );
 
     const error = this.#feedbackError(run, node, result);
     picked.done(error === undefined ? { duration } : { duration, error });
@@ -297,6 +340,7 @@ class DiscoveryHttpClient implements HttpClient {
   }
 
   #logRetry(run: RequestRun, node: Node, why: string): void {
+    run.telemetry?.retrying(run.attempts, node.endpoint, why);
     const { logger } = this.#options;
     if (logger.isLevelEnabled?.('debug') === false) return;
     logger.debug(
@@ -326,4 +370,11 @@ class DiscoveryHttpClient implements HttpClient {
     if (this.#closing) return this.#closedError(run);
     return bodyBrokeError(this.service, run, node, cause);
   }
+}
+
+// The last endpoint tried: a Set iterates in insertion order.
+function lastOf(tried: ReadonlySet<string>): string | undefined {
+  let last: string | undefined;
+  for (const endpoint of tried) last = endpoint;
+  return last;
 }

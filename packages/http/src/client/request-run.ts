@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { ClientRequestTelemetry } from '../telemetry/client-request-telemetry.js';
 import type { RequestStop } from './request-stop.js';
 import type { ResolvedHttpRequest } from './resolve-http-request.js';
 
@@ -18,6 +19,8 @@ export interface RequestRun {
   attempts: number;
   /** The last 503 response, returned when the attempts after it fail too. */
   unavailable: Answer | undefined;
+  /** Its span and metrics; `undefined` when there is nothing to record (no OpenTelemetry SDK). */
+  readonly telemetry?: ClientRequestTelemetry | undefined;
 }
 
 /** A response, its body read (`request()`) or streamed (`stream()`). */
