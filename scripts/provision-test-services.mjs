@@ -45,6 +45,12 @@ export const TEST_SERVICES = [
     elsewhere:
       'RabbitMQ 3.10+ (https://www.rabbitmq.com/docs/download) with rabbitmq-server and rabbitmqctl on PATH',
   },
+  {
+    command: 'prometheus',
+    debianPackage: 'prometheus',
+    neededBy: 'the Prometheus scrape tests (packages/bench/src/brokers/prometheus-process.ts)',
+    elsewhere: 'a prometheus 2.x binary from https://prometheus.io/download/ on PATH',
+  },
 ];
 
 /**

@@ -21,6 +21,7 @@ const SCENARIOS: readonly Scenario[] = [
   },
   { title: 'selectors: balance and throughput', load: () => import('./selectors-balance.js') },
   { title: 'consumers: rolling restart', load: () => import('./consumers/consumers-rolling-restart.js') },
+  { title: 'telemetry: cost', load: () => import('./telemetry-cost.js') },
 ];
 
 const format = (n: number | undefined): string =>

@@ -34,6 +34,14 @@ const ASSETS = {
 const SIDE_EFFECT_FREE = new Set(['undici']);
 
 /**
+ * Workspace packages left out of the bundle, loaded from node_modules by `require()` when the
+ * service imports them (dynamically, only when used): the OpenTelemetry SDK that
+ * `@kratos-ts/telemetry` pulls in is megabytes that every start would read, telemetry on or off.
+ * (Their builds are ES modules: node >= 20.19 requires them.)
+ */
+const AT_RUN_TIME = ['@kratos-ts/telemetry'];
+
+/**
  * The training run, on loopback with OS-chosen ports: the start to make fast, the HTTP service
  * (what the cold-start bench measures). What training did not run (gRPC here) is compiled on
  * first use, as without a cache; training with gRPC on makes an HTTP-only start ~4 ms slower.
@@ -105,6 +113,16 @@ const plugin = {
         resolveDir: path.startsWith('node:') ? root : dirname(path),
       };
     });
+    // AT_RUN_TIME: a stand-in that requires the real package when the dynamic import runs.
+    const atRunTime = new RegExp(`^(${AT_RUN_TIME.join('|')})$`);
+    b.onResolve({ filter: atRunTime }, ({ path, namespace }) =>
+      namespace === 'at-run-time' ? { path, external: true } : { path, namespace: 'at-run-time' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'at-run-time' }, ({ path }) => ({
+      contents: `module.exports = require(${JSON.stringify(path)});`,
+      loader: 'js',
+      resolveDir: root,
+    }));
     // The workspace packages from tsc's output (`dist/index.js`), not their own bundles: `npm run
     // build` bundles the workspaces in name order, so theirs may not be built yet (or stale).
     // (Their `exports` name dist/index.bundle.js; tsc's dist/index.js sits next to it.)

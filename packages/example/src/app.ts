@@ -13,6 +13,7 @@ import {
   type ServiceRegistrar,
 } from '@kratos-ts/core';
 import { HttpServer } from '@kratos-ts/http';
+import type { KratosTelemetry } from '@kratos-ts/telemetry';
 import type { ExampleConfig } from './config.js';
 import { Greeter } from './greeter.js';
 import { HttpApi } from './http-api.js';
@@ -23,6 +24,11 @@ export interface ExampleApp {
   readonly container: Container;
   /** Releases what the app created besides its servers (the etcd client). */
   readonly close: () => Promise<void>;
+  /**
+   * The OpenTelemetry SDK, when `otlpExport` or `metrics` asks for it: `start(kernel)` it before
+   * `run()`; it flushes once the kernel stopped. Absent otherwise: no SDK is even loaded.
+   */
+  readonly telemetry?: KratosTelemetry;
 }
 
 /**
@@ -30,12 +36,21 @@ export interface ExampleApp {
  * answering from the same `Greeter`; registered in etcd when `etcdEndpoints` is set, else in memory.
  * With `amqpUrl` or `natsUrl`, a consumer answers `greetings` messages from that `Greeter` too.
  * gRPC and etcd are imported only when used, so an HTTP-only start pays for neither (the bundle
- * holds them, but runs their modules only when these imports do).
+ * holds them, but runs their modules only when these imports do). So is the OpenTelemetry SDK
+ * (`@kratos-ts/telemetry`, left out of the bundle altogether): with `otlpExport` (traces and metrics
+ * to OTEL_EXPORTER_OTLP_ENDPOINT) or `metrics` (`GET /metrics` on the HTTP port) only.
  */
 export async function createExampleApp(
   config: ExampleConfig,
   logger: Logger = defaultLogger(),
 ): Promise<ExampleApp> {
+  let telemetry: KratosTelemetry | undefined;
+  if (config.otlpExport || config.metrics) {
+    const { KratosTelemetry } = await import('@kratos-ts/telemetry');
+    telemetry = new KratosTelemetry({ export: config.otlpExport, prometheus: config.metrics, logger });
+  }
+  const metrics = config.metrics ? telemetry?.metrics : undefined;
+
   const container = new Container();
   container.bind<KratosOptions>(KRATOS_OPTIONS).toConstantValue({
     name: 'greeter',
@@ -50,7 +65,13 @@ export async function createExampleApp(
     .bind(SERVER)
     .toDynamicValue(
       (ctx) =>
-        new HttpServer({ name: 'http', host: config.host, port: config.port, handler: ctx.get(HttpApi).app }),
+        new HttpServer({
+          name: 'http',
+          host: config.host,
+          port: config.port,
+          handler: ctx.get(HttpApi).app,
+          ...(metrics === undefined ? {} : { metrics }),
+        }),
     )
     .inSingletonScope();
 
@@ -105,7 +126,7 @@ export async function createExampleApp(
   }
 
   container.load(createKratosModule({ hooks }));
-  return { container, close };
+  return { container, close, ...(telemetry === undefined ? {} : { telemetry }) };
 }
 
 function defaultLogger(): Logger {

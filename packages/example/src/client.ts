@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
+import type { KratosTelemetry } from '@kratos-ts/telemetry';
 import { closeWithin } from './close-within.js';
 import { createGreeterClients, type GreeterTargets } from './greeter-clients.js';
 
@@ -6,7 +8,8 @@ import { createGreeterClients, type GreeterTargets } from './greeter-clients.js'
 // With ETCD_ENDPOINTS, through the registry (discovery:///greeter); else the addresses `npm start`
 // listens on (HTTP_TARGET, default http://127.0.0.1:8000; GRPC_TARGET, default 127.0.0.1:9000).
 // CALLS (default 6) calls per client, NAME (default Ada) is who is greeted. CLOSE_TIMEOUT_MS
-// (default 5000) bounds each closing step (the clients, the registry).
+// (default 5000) bounds each closing step (the clients, the registry). OTEL_EXPORTER_OTLP_ENDPOINT:
+// each call's CLIENT span is exported (service greeter-client), its trace continued by the greeter.
 const env = process.env;
 const logger = pino({ name: 'greeter-client', level: env.LOG_LEVEL ?? 'warn' });
 const calls = Number(env.CALLS ?? 6);
@@ -20,6 +23,11 @@ const etcdEndpoints = (env.ETCD_ENDPOINTS ?? '')
   .map((endpoint) => endpoint.trim())
   .filter(Boolean);
 
+// Loaded only when asked for, as the service does: a client without it loads no SDK.
+const telemetry =
+  (env.OTEL_EXPORTER_OTLP_ENDPOINT ?? '').trim() === '' ? undefined : await startClientTelemetry();
+
+let flushTimedOut = false;
 let registry: { close(): Promise<void> } | undefined;
 let targets: GreeterTargets;
 if (etcdEndpoints.length > 0) {
@@ -57,8 +65,24 @@ try {
     [
       { name: 'clients', close: () => clients.close() },
       ...(registry ? [{ name: 'registry', close: () => registry.close() }] : []),
+      // Its own bound inside (2000 ms): a collector that is down delays the exit by at most that.
+      ...(telemetry
+        ? [
+            {
+              name: 'telemetry',
+              close: async () => void (flushTimedOut = (await telemetry.shutdown()).status === 'timeout'),
+            },
+          ]
+        : []),
     ],
     { timeoutMs: closeTimeout, timeoutName: 'CLOSE_TIMEOUT_MS', logger },
   );
-  if (report.hung.length > 0) process.exit(process.exitCode);
+  // Past the flush's bound, an exporter retrying a collector that is down holds a timer.
+  if (report.hung.length > 0 || flushTimedOut) process.exit(process.exitCode);
+}
+
+async function startClientTelemetry(): Promise<KratosTelemetry> {
+  const { KratosTelemetry } = await import('@kratos-ts/telemetry');
+  const app = { id: randomUUID(), name: 'greeter-client', version: '1.0.0', metadata: {}, endpoints: [] };
+  return new KratosTelemetry({ prometheus: false, logger }).start({ app });
 }

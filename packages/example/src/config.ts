@@ -31,6 +31,14 @@ export interface ExampleConfig {
    * `50`, or a range `5-100` drawn uniformly per message.
    */
   readonly greetHandlerMs: { readonly min: number; readonly max: number };
+  /**
+   * Export traces and metrics over OTLP (`@kratos-ts/telemetry`): on when `OTEL_EXPORTER_OTLP_ENDPOINT`
+   * (or its `_TRACES_`/`_METRICS_` variant) is set; the other `OTEL_*` variables (protocol,
+   * sampler…) are read by the OpenTelemetry SDK itself.
+   */
+  readonly otlpExport: boolean;
+  /** Serve `GET /metrics` (Prometheus) on the HTTP port: `METRICS=1` (`0` or unset: off). */
+  readonly metrics: boolean;
 }
 
 /** Reads `ExampleConfig` from `env`; a malformed value is an error that names the variable. */
@@ -50,6 +58,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ExampleConfig 
     amqpUrl: env.AMQP_URL || undefined,
     natsUrl: env.NATS_URL || undefined,
     greetHandlerMs: handlerRange(env),
+    otlpExport: [
+      'OTEL_EXPORTER_OTLP_ENDPOINT',
+      'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+      'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT',
+    ].some((name) => (env[name] ?? '').trim() !== ''),
+    metrics: flag(env, 'METRICS'),
   };
 }
 
@@ -75,6 +89,13 @@ function reflection(env: NodeJS.ProcessEnv): boolean {
   if (raw === 'on') return true;
   if (raw === 'off') return false;
   throw new Error(`GRPC_REFLECTION=${raw} must be on or off (unset: on unless NODE_ENV=production)`);
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === '0') return false;
+  if (raw === '1') return true;
+  throw new Error(`${name}=${raw} must be 1 (on) or 0 (off)`);
 }
 
 function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

@@ -9,7 +9,7 @@ export function withInjectedFault(app: ExampleApp, fault: string | undefined): E
   if (fault === undefined || fault === '') return app;
   if (fault !== 'close-hangs') throw new Error(`EXAMPLE_FAULT=${fault} is not a fault: use close-hangs`);
   return {
-    container: app.container,
+    ...app,
     close: async () => {
       await app.close();
       // A socket that never closes: the interval keeps the process alive as that socket would.

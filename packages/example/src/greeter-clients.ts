@@ -1,6 +1,6 @@
 import { credentials, loadPackageDefinition, type Client, type ServiceError } from '@grpc/grpc-js';
 import { silentLogger, type Logger, type ServiceDiscovery } from '@kratos-ts/core';
-import { registerDiscoveryResolver } from '@kratos-ts/grpc';
+import { registerDiscoveryResolver, tracingInterceptor } from '@kratos-ts/grpc';
 import { createHttpClient, type HttpClient } from '@kratos-ts/http/client';
 import type { Greeting } from './greeter.js';
 import { loadGreeterProto } from './grpc-greeter.js';
@@ -59,12 +59,22 @@ export function createGreeterClients(targets: GreeterTargets, logger: Logger = s
   const { Greeter } = (
     loadPackageDefinition(packageDefinition) as unknown as {
       greeter: {
-        v1: { Greeter: new (target: string, creds: ReturnType<typeof credentials.createInsecure>) => Client };
+        v1: {
+          Greeter: new (
+            target: string,
+            creds: ReturnType<typeof credentials.createInsecure>,
+            options: { interceptors: ReturnType<typeof tracingInterceptor>[] },
+          ) => Client;
+        };
       };
     }
   ).greeter.v1;
   const grpcTarget = service ? `discovery:///${service}` : (targets as { grpc: string }).grpc;
-  const grpcClient = new Greeter(grpcTarget, credentials.createInsecure());
+  // Traced: a CLIENT span per call, its context sent in the `traceparent` metadata (nothing is
+  // recorded while no OpenTelemetry SDK is registered).
+  const grpcClient = new Greeter(grpcTarget, credentials.createInsecure(), {
+    interceptors: [tracingInterceptor()],
+  });
   const sayHello = (grpcClient as unknown as { SayHello: SayHello }).SayHello.bind(grpcClient);
 
   return {

@@ -15,6 +15,8 @@ import { logFormat, showStartupTable } from './output-mode.js';
 // KRATOS_TRACE=path.json: the lifecycle as a Chrome trace (Perfetto), written once stopped.
 // CLOSE_TIMEOUT_MS (default 5000) bounds each closing step after the stop (config.ts).
 // EXAMPLE_FAULT=close-hangs: a fault for the tests (fault-injection.ts); never set otherwise.
+// OTEL_EXPORTER_OTLP_ENDPOINT: traces and metrics exported over OTLP/HTTP (OTEL_* honoured);
+// METRICS=1: GET /metrics on the HTTP port. Neither: no OpenTelemetry SDK is loaded (config.ts).
 // What only a terminal uses (the pretty printer, the table) is imported lazily: the JSON path
 // never runs it.
 async function main(): Promise<void> {
@@ -24,6 +26,8 @@ async function main(): Promise<void> {
   const config = readConfig();
   const app = withInjectedFault(await createExampleApp(config, logger), env.EXAMPLE_FAULT);
   const kernel = app.container.get(LifecycleKernel);
+  // Before run(): the lifecycle's own spans start with it. The SDK flushes once the kernel stopped.
+  app.telemetry?.start(kernel);
   const tracePath = env.KRATOS_TRACE || undefined;
   const trace = tracePath === undefined ? undefined : lifecycleTrace(kernel);
   if (showStartupTable(env, tty)) {
@@ -52,7 +56,10 @@ async function main(): Promise<void> {
       timeoutName: 'CLOSE_TIMEOUT_MS',
       logger,
     });
-    if (report.hung.length > 0) process.exit(process.exitCode ?? 0);
+    // The flush began when the kernel stopped, bounded by its own timeout (2000 ms). Past it, an
+    // exporter retrying a collector that is down holds a timer: exit rather than wait for it.
+    const flushed = await app.telemetry?.shutdown();
+    if (report.hung.length > 0 || flushed?.status === 'timeout') process.exit(process.exitCode ?? 0);
   }
 }
 

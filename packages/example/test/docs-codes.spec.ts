@@ -11,6 +11,7 @@ import * as amqp from '@kratos-ts/amqp';
 import * as consumer from '@kratos-ts/consumer';
 import * as nats from '@kratos-ts/nats';
 import * as etcd from '@kratos-ts/registry-etcd';
+import * as telemetry from '@kratos-ts/telemetry';
 import * as testing from '@kratos-ts/testing';
 
 // The error and warning catalogues and the docs cannot drift apart (fastify's errors test does the
@@ -30,6 +31,7 @@ const entryPoints: Readonly<Record<string, Readonly<Record<string, unknown>>>> =
   '@kratos-ts/consumer': consumer,
   '@kratos-ts/amqp': amqp,
   '@kratos-ts/nats': nats,
+  '@kratos-ts/telemetry': telemetry,
   '@kratos-ts/testing': testing,
 };
 /** The doc page of each entry point: where its warnings table is. */
@@ -43,6 +45,7 @@ const pages: Readonly<Record<string, string>> = {
   '@kratos-ts/consumer': 'docs/consumers.md',
   '@kratos-ts/amqp': 'docs/amqp.md',
   '@kratos-ts/nats': 'docs/nats.md',
+  '@kratos-ts/telemetry': 'docs/observability.md',
   '@kratos-ts/testing': 'docs/testing.md',
 };
 

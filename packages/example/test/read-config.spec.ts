@@ -54,4 +54,16 @@ describe('readConfig', () => {
       expect(() => readConfig({ GREET_HANDLER_MS: raw })).toThrow(/5-100/);
     },
   );
+
+  it('loads the OpenTelemetry SDK only when OTEL_EXPORTER_OTLP_ENDPOINT (or a per-signal one) or METRICS=1 asks for it', () => {
+    expect(readConfig({})).toMatchObject({ otlpExport: false, metrics: false });
+    expect(readConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }).otlpExport).toBe(true);
+    expect(
+      readConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:4318/v1/traces' }).otlpExport,
+    ).toBe(true);
+    expect(readConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: ' ' }).otlpExport).toBe(false);
+    expect(readConfig({ METRICS: '1' }).metrics).toBe(true);
+    expect(readConfig({ METRICS: '0' }).metrics).toBe(false);
+    expect(() => readConfig({ METRICS: 'yes' })).toThrow('METRICS=yes must be 1 (on) or 0 (off)');
+  });
 });

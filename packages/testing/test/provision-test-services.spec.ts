@@ -76,12 +76,13 @@ function machine(installed: string[], isRoot: boolean) {
 }
 
 describe('the services npm test provisions', () => {
-  it('lists etcd, etcdctl and the brokers nats-server and rabbitmq-server, each from its Debian package', () => {
+  it('lists etcd, etcdctl, the brokers nats-server and rabbitmq-server, and prometheus, each from its Debian package', () => {
     expect(TEST_SERVICES.map(({ command, debianPackage }) => ({ command, debianPackage }))).toEqual([
       { command: 'etcd', debianPackage: 'etcd-server' },
       { command: 'etcdctl', debianPackage: 'etcd-client' },
       { command: 'nats-server', debianPackage: 'nats-server' },
       { command: 'rabbitmq-server', debianPackage: 'rabbitmq-server' },
+      { command: 'prometheus', debianPackage: 'prometheus' },
     ]);
   });
 

@@ -35,6 +35,7 @@ const KNOWN_EXPORT: Record<string, string> = {
   '@kratos-ts/consumer': 'ConsumerServer',
   '@kratos-ts/amqp': 'AmqpConnection',
   '@kratos-ts/nats': 'NatsConnection',
+  '@kratos-ts/telemetry': 'KratosTelemetry',
 };
 
 interface Required {

@@ -217,7 +217,7 @@ describe('the npm tarball of every published package', () => {
     expect(tarballs.flatMap(rule)).toEqual([]);
   };
 
-  it('covers the nine published packages', () => {
+  it('covers the ten published packages', () => {
     expect(packages.map((pkg) => pkg.manifest.name).sort()).toEqual(
       [
         '@kratos-ts/amqp',
@@ -228,6 +228,7 @@ describe('the npm tarball of every published package', () => {
         '@kratos-ts/http',
         '@kratos-ts/nats',
         '@kratos-ts/registry-etcd',
+        '@kratos-ts/telemetry',
         '@kratos-ts/testing',
       ].sort(),
     );
