@@ -123,47 +123,91 @@ async function consume(
 }
 
 function toDelivery(channel: ConfirmChannel, queue: string, message: ConsumeMessage): Delivery {
-  const { properties, fields, content } = message;
-  const headers: Record<string, unknown> = { ...(properties.headers ?? {}) };
-  const counted = Number(headers[ATTEMPT_HEADER]);
-  const attempt = Number.isInteger(counted) && counted >= 1 ? counted : 1;
-  const messageId: unknown = properties.messageId;
-  // amqplib throws at once on a closed channel: a promise that rejects, for the consumer to log.
-  const settle = (act: () => void): Promise<void> => {
+  return new AmqpDelivery(channel, queue, message);
+}
+
+/**
+ * A RabbitMQ delivery: settled on the channel it came on. A class, not an object of closures: one
+ * allocation per message instead of six.
+ */
+class AmqpDelivery implements Delivery {
+  readonly id: string;
+  readonly body: Uint8Array;
+  readonly attempt: number;
+  readonly headers: Readonly<Record<string, unknown>>;
+  readonly #channel: ConfirmChannel;
+  readonly #queue: string;
+  readonly #message: ConsumeMessage;
+
+  constructor(channel: ConfirmChannel, queue: string, message: ConsumeMessage) {
+    const { properties, fields, content } = message;
+    const headers: Record<string, unknown> = properties.headers ?? {};
+    const counted = Number(headers[ATTEMPT_HEADER]);
+    const messageId: unknown = properties.messageId;
+    this.id = typeof messageId === 'string' && messageId !== '' ? messageId : `${queue}#${fields.deliveryTag}`;
+    this.body = content;
+    this.attempt = Number.isInteger(counted) && counted >= 1 ? counted : 1;
+    this.headers = headers;
+    this.#channel = channel;
+    this.#queue = queue;
+    this.#message = message;
+  }
+
+  ack(): Promise<void> {
+    // amqplib throws at once on a closed channel: a promise that rejects, for the consumer to log.
     try {
-      act();
-      return Promise.resolve();
+      this.#channel.ack(this.#message);
+      return RESOLVED;
     } catch (error) {
-      return Promise.reject(error instanceof Error ? error : new Error(describeError(error)));
+      return Promise.reject(asError(error));
     }
-  };
-  return {
-    id: typeof messageId === 'string' && messageId !== '' ? messageId : `${queue}#${fields.deliveryTag}`,
-    body: content,
-    attempt,
-    headers,
-    ack: () => settle(() => channel.ack(message)),
-    requeue: () => settle(() => channel.nack(message, false, true)),
-    retry: () =>
-      new Promise<void>((resolve, reject) => {
-        try {
-          channel.sendToQueue(
-            queue,
-            content,
-            { ...properties, persistent: true, headers: { ...headers, [ATTEMPT_HEADER]: attempt + 1 } },
-            (error: unknown) => {
-              if (error) {
-                reject(error instanceof Error ? error : new Error(describeError(error)));
-                return;
-              }
-              // The next attempt is on the broker: the original goes.
-              settle(() => channel.ack(message)).then(resolve, reject);
-            },
-          );
-        } catch (error) {
-          reject(error instanceof Error ? error : new Error(describeError(error)));
-        }
-      }),
-    deadLetter: () => settle(() => channel.nack(message, false, false)),
-  };
+  }
+
+  requeue(): Promise<void> {
+    return settled(() => this.#channel.nack(this.#message, false, true));
+  }
+
+  deadLetter(): Promise<void> {
+    return settled(() => this.#channel.nack(this.#message, false, false));
+  }
+
+  /** Republishes the message with `x-attempt` + 1, confirmed, then acks the original. */
+  retry(): Promise<void> {
+    const { content, properties } = this.#message;
+    return new Promise<void>((resolve, reject) => {
+      try {
+        this.#channel.sendToQueue(
+          this.#queue,
+          content,
+          { ...properties, persistent: true, headers: { ...this.headers, [ATTEMPT_HEADER]: this.attempt + 1 } },
+          (error: unknown) => {
+            if (error) {
+              reject(asError(error));
+              return;
+            }
+            // The next attempt is on the broker: the original goes.
+            this.ack().then(resolve, reject);
+          },
+        );
+      } catch (error) {
+        reject(asError(error));
+      }
+    });
+  }
+}
+
+const RESOLVED = Promise.resolve();
+
+/** Runs a settlement that throws on a closed channel: a promise that rejects instead. */
+function settled(act: () => void): Promise<void> {
+  try {
+    act();
+    return Promise.resolve();
+  } catch (error) {
+    return Promise.reject(asError(error));
+  }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(describeError(error));
 }

@@ -262,6 +262,30 @@ describe('ConsumerDrain (virtual time)', () => {
     expect(broker.settledTwice).toEqual([]);
   });
 
+  it('gives a handler that reads its signal only after being abandoned a signal already aborted with the stop reason', async () => {
+    let signalOf: (() => AbortSignal) | undefined;
+    const seen: { id: string; attempt: number }[] = [];
+    const { clock, broker, drain, subscription } = await rig({
+      handler: (_message, context) => {
+        seen.push({ id: context.id, attempt: context.attempt });
+        signalOf = () => context.signal;
+        return new Promise<void>(() => undefined);
+      },
+    });
+    broker.publish('stuck');
+    await clock.advanceTo(1);
+
+    const stop = clock.signalAt(1_000);
+    void drain.stop(stop, () => subscription.stopFetching());
+    await clock.advanceTo(1_000);
+    const signal = signalOf?.();
+    expect(seen).toEqual([{ id: 'stuck', attempt: 1 }]);
+    expect(signal?.aborted).toBe(true);
+    expect(signal?.reason).toBe(stop.reason);
+    // Read again: the same signal.
+    expect(signalOf?.()).toBe(signal);
+  });
+
   it('ends by the stop signal when the broker hangs on stopFetching, and logs it', async () => {
     const { clock, broker, drain, subscription, logger } = await rig({ handler: () => undefined });
     broker.faults.stopFetchingHangs = true;
