@@ -144,7 +144,8 @@ class AmqpDelivery implements Delivery {
     const headers: Record<string, unknown> = properties.headers ?? {};
     const counted = Number(headers[ATTEMPT_HEADER]);
     const messageId: unknown = properties.messageId;
-    this.id = typeof messageId === 'string' && messageId !== '' ? messageId : `${queue}#${fields.deliveryTag}`;
+    this.id =
+      typeof messageId === 'string' && messageId !== '' ? messageId : `${queue}#${fields.deliveryTag}`;
     this.body = content;
     this.attempt = Number.isInteger(counted) && counted >= 1 ? counted : 1;
     this.headers = headers;
@@ -179,7 +180,11 @@ class AmqpDelivery implements Delivery {
         this.#channel.sendToQueue(
           this.#queue,
           content,
-          { ...properties, persistent: true, headers: { ...this.headers, [ATTEMPT_HEADER]: this.attempt + 1 } },
+          {
+            ...properties,
+            persistent: true,
+            headers: { ...this.headers, [ATTEMPT_HEADER]: this.attempt + 1 },
+          },
           (error: unknown) => {
             if (error) {
               reject(asError(error));
