@@ -185,14 +185,16 @@ export class AmqpConnection {
       );
     }
     this.#assertUsable(`publish to "${routingKey}"`);
-    const span = publishSpan(exchange, routingKey, options.messageId, options.headers);
+    const span = publishSpan(exchange, routingKey, options.messageId);
     try {
-      const { headers } = span;
+      const { traceHeaders } = span;
       await this.#publish(
         exchange,
         routingKey,
         body,
-        headers === undefined ? options : { ...options, headers },
+        traceHeaders === undefined
+          ? options
+          : { ...options, headers: { ...options.headers, ...traceHeaders } },
       );
       span.end();
     } catch (error) {

@@ -84,6 +84,11 @@ async function consume(
       consumerTag = reply.consumerTag;
       // Stopped while consume was on its way: cancel it now.
       if (!fetching || closed) await opened.cancel(reply.consumerTag).catch(() => undefined);
+      // Closed while it was reopening (after a reconnection): close() found no channel to close.
+      if (closed && channel === opened) {
+        channel = undefined;
+        await opened.close().catch(() => undefined);
+      }
     } catch (error) {
       await opened.close().catch(() => undefined);
       throw error;

@@ -28,3 +28,5 @@ export {
 export { KRATOS_INSTRUMENTATION_VERSION } from './telemetry/instrumentation-scope.js';
 export { kratosTracer } from './telemetry/kratos-tracer.js';
 export { lazyInstruments, type LazyInstruments } from './telemetry/lazy-instruments.js';
+export { producerSpan, type ProducerSpan } from './telemetry/producer-span.js';
+export { tracingActive } from './telemetry/tracing-active.js';

@@ -9,12 +9,11 @@ import {
   type Link,
   type Span,
 } from '@opentelemetry/api';
-import { describeError, kratosTracer } from '@kratos-ts/core/internal';
+import { describeError, kratosTracer, tracingActive } from '@kratos-ts/core/internal';
 import type { Delivery } from '../consumer-adapter.js';
 import { consumerInstruments, type ConsumerInstruments } from './consumer-instruments.js';
 import { CONSUMER_TELEMETRY_SCOPE } from './consumer-telemetry-scope.js';
 import { HEADERS_GETTER } from './headers-getter.js';
-import { tracingActive } from './tracing-active.js';
 
 const tracer = kratosTracer(CONSUMER_TELEMETRY_SCOPE);
 

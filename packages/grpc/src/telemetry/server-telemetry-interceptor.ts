@@ -17,12 +17,11 @@ import {
   type Context,
   type Span,
 } from '@opentelemetry/api';
-import { kratosTracer } from '@kratos-ts/core/internal';
+import { kratosTracer, tracingActive } from '@kratos-ts/core/internal';
 import { grpcServerInstruments, type GrpcServerInstruments } from './grpc-server-instruments.js';
 import { GRPC_TELEMETRY_SCOPE } from './grpc-telemetry-scope.js';
 import { METADATA_GETTER } from './metadata-carrier.js';
 import { rpcMethod } from './rpc-method.js';
-import { tracingActive } from './tracing-active.js';
 
 const tracer = kratosTracer(GRPC_TELEMETRY_SCOPE);
 

@@ -15,13 +15,12 @@ import {
   type Attributes,
   type Span,
 } from '@opentelemetry/api';
-import { kratosTracer } from '@kratos-ts/core/internal';
+import { kratosTracer, tracingActive } from '@kratos-ts/core/internal';
 import { channelTarget } from './channel-target.js';
 import { grpcClientInstruments, type GrpcClientInstruments } from './grpc-client-instruments.js';
 import { GRPC_TELEMETRY_SCOPE } from './grpc-telemetry-scope.js';
 import { METADATA_SETTER } from './metadata-carrier.js';
 import { rpcMethod } from './rpc-method.js';
-import { tracingActive } from './tracing-active.js';
 
 const tracer = kratosTracer(GRPC_TELEMETRY_SCOPE);
 

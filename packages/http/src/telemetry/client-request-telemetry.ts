@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { isKratosError, redact } from '@kratos-ts/core';
-import { describeError, lazyInstruments } from '@kratos-ts/core/internal';
+import { describeError, kratosTracer, lazyInstruments } from '@kratos-ts/core/internal';
 import {
   context,
   INVALID_SPAN_CONTEXT,
@@ -14,7 +14,6 @@ import {
 } from '@opentelemetry/api';
 import { createHttpClientInstruments, type HttpClientInstruments } from './http-client-instruments.js';
 import { httpMethodAttribute } from './http-method-attribute.js';
-import { scopedTracer } from './scoped-tracer.js';
 import { TELEMETRY_SCOPE } from './telemetry-scope.js';
 
 /** A node's address as the attributes name it: `server.address` and `server.port`. */
@@ -42,7 +41,7 @@ const MAX_CACHED_ADDRESSES = 512;
  */
 export class ClientTelemetry {
   readonly #service: string;
-  readonly #tracer = scopedTracer();
+  readonly #tracer = kratosTracer(TELEMETRY_SCOPE.name);
   readonly #instruments = lazyInstruments(TELEMETRY_SCOPE.name, createHttpClientInstruments);
   readonly #addresses = new Map<string, NodeAddress>();
 
@@ -64,7 +63,7 @@ export class ClientTelemetry {
     const instruments = this.#instruments();
     const parent = context.active();
     const methodAttribute = httpMethodAttribute(method);
-    const span = this.#tracer().startSpan(
+    const span = this.#tracer.startSpan(
       methodAttribute === '_OTHER' ? 'HTTP' : methodAttribute,
       CLIENT_SPAN,
       parent,

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { describeError, lazyInstruments } from '@kratos-ts/core/internal';
+import { describeError, kratosTracer, lazyInstruments } from '@kratos-ts/core/internal';
 import {
   context,
   INVALID_SPAN_CONTEXT,
@@ -17,7 +17,6 @@ import {
 import { httpMethodAttribute } from './http-method-attribute.js';
 import { createHttpServerInstruments, type HttpServerInstruments } from './http-server-instruments.js';
 import { expressRoute } from './request-route.js';
-import { scopedTracer } from './scoped-tracer.js';
 import { TELEMETRY_SCOPE } from './telemetry-scope.js';
 
 /** On a request being traced or measured, its record. */
@@ -62,7 +61,7 @@ const SERVER_SPAN: SpanOptions = Object.freeze({ kind: SpanKind.SERVER });
 export class ServerRequestTelemetry {
   readonly #server: string;
   readonly #scheme: string;
-  readonly #tracer = scopedTracer();
+  readonly #tracer = kratosTracer(TELEMETRY_SCOPE.name);
   readonly #instruments = lazyInstruments(TELEMETRY_SCOPE.name, (meter) =>
     createHttpServerInstruments(meter, (result) => this.#observeInFlight(result)),
   );
@@ -84,7 +83,7 @@ export class ServerRequestTelemetry {
     const instruments = this.#instruments();
     const parent = propagation.extract(ROOT_CONTEXT, req.headers);
     const method = httpMethodAttribute(req.method);
-    const span = this.#tracer().startSpan(method === '_OTHER' ? 'HTTP' : method, SERVER_SPAN, parent);
+    const span = this.#tracer.startSpan(method === '_OTHER' ? 'HTTP' : method, SERVER_SPAN, parent);
     if (!span.isRecording() && instruments === undefined) {
       // No SDK: nothing to record. A valid span context is still handed down, so that a trace that
       // was sampled out (or only propagated) stays one trace through the handler's own calls.
