@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../fleet/etcd-process.js';
@@ -28,8 +28,12 @@ export interface NatsProcess {
   start(): Promise<void>;
   /** Stops it and removes the store dir (also done, by SIGKILL, if the test process exits first). */
   dispose(): Promise<void>;
-  /** Freezes it (SIGSTOP): its sockets stay open and nothing answers, as a stalled host. */
-  freeze(): void;
+  /**
+   * Freezes it (SIGSTOP): its sockets stay open and nothing answers, as a stalled host. Resolves
+   * once every thread of it is stopped (a signal is delivered asynchronously: a caller that went
+   * on at once could still be answered).
+   */
+  freeze(): Promise<void>;
   /** Resumes it after `freeze()` (SIGCONT). */
   resume(): void;
 }
@@ -100,8 +104,12 @@ export async function startNats(): Promise<NatsProcess> {
       rmSync(storeDir, { recursive: true, force: true });
       process.off('exit', onExit);
     },
-    freeze: () => {
-      if (!child?.kill('SIGSTOP')) throw new Error('nats-server is not running: nothing to freeze');
+    freeze: async () => {
+      const pid = child?.pid;
+      if (pid === undefined || !child?.kill('SIGSTOP')) {
+        throw new Error('nats-server is not running: nothing to freeze');
+      }
+      await untilStopped(pid);
     },
     resume: () => {
       child?.kill('SIGCONT');
@@ -127,4 +135,25 @@ async function waitHealthy(monitorPort: number, child: ChildProcess, output: () 
   }
   child.kill('SIGKILL');
   throw new Error(`nats-server on 127.0.0.1:${monitorPort} did not become healthy within 15 s: ${output()}`);
+}
+
+/** Resolves once every thread of `pid` is stopped (state T in /proc) or gone; rejects after 10 s. */
+async function untilStopped(pid: number): Promise<void> {
+  const stopped = (): boolean => {
+    try {
+      return readdirSync(`/proc/${pid}/task`).every((task) => {
+        // "pid (comm) S …": the state follows the last ')', comm may hold spaces.
+        const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
+        return /^[Tt]$/.test(stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3));
+      });
+    } catch {
+      return true; // gone: answers nothing either
+    }
+  };
+  const deadline = Date.now() + 10_000;
+  while (!stopped()) {
+    if (Date.now() > deadline)
+      throw new Error(`nats-server (pid ${pid}) did not stop within 10 s of SIGSTOP`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }

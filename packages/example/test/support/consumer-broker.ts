@@ -47,7 +47,7 @@ export async function startConsumerBroker(kind: GreetingBrokerKind): Promise<Con
       await nats.stop();
       await nats.start();
     },
-    down: () => Promise.resolve(nats.freeze()),
+    down: () => nats.freeze(),
     up: () => Promise.resolve(nats.resume()),
     dispose: () => nats.dispose(),
   };
