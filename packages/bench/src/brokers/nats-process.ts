@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../fleet/etcd-process.js';
 import { requireCommand } from './find-command.js';
+import { untilStopped } from './until-stopped.js';
 
 /**
  * One nats-server (2.9, JetStream on) this test run started, on free loopback ports with a temp
@@ -109,7 +110,7 @@ export async function startNats(): Promise<NatsProcess> {
       if (pid === undefined || !child?.kill('SIGSTOP')) {
         throw new Error('nats-server is not running: nothing to freeze');
       }
-      await untilStopped(pid);
+      await untilStopped([pid]);
     },
     resume: () => {
       child?.kill('SIGCONT');
@@ -135,25 +136,4 @@ async function waitHealthy(monitorPort: number, child: ChildProcess, output: () 
   }
   child.kill('SIGKILL');
   throw new Error(`nats-server on 127.0.0.1:${monitorPort} did not become healthy within 15 s: ${output()}`);
-}
-
-/** Resolves once every thread of `pid` is stopped (state T in /proc) or gone; rejects after 10 s. */
-async function untilStopped(pid: number): Promise<void> {
-  const stopped = (): boolean => {
-    try {
-      return readdirSync(`/proc/${pid}/task`).every((task) => {
-        // "pid (comm) S …": the state follows the last ')', comm may hold spaces.
-        const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
-        return /^[Tt]$/.test(stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3));
-      });
-    } catch {
-      return true; // gone: answers nothing either
-    }
-  };
-  const deadline = Date.now() + 10_000;
-  while (!stopped()) {
-    if (Date.now() > deadline)
-      throw new Error(`nats-server (pid ${pid}) did not stop within 10 s of SIGSTOP`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }

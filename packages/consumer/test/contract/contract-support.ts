@@ -1,4 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import type { Logger } from '@kratos-ts/core';
 
 /**
@@ -58,21 +57,4 @@ export function recordingLogger(lines: LogLine[]): Logger {
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
-/**
- * Resolves once every thread of every process in `pids` is stopped (after a SIGSTOP: its delivery
- * to a busy multi-threaded broker is not instant, and a frozen broker must answer nothing).
- */
-export async function untilStopped(pids: readonly number[]): Promise<void> {
-  const stopped = (pid: number): boolean => {
-    try {
-      return readdirSync(`/proc/${pid}/task`).every((task) => {
-        // "pid (comm) S …": the state follows the last ')', comm may hold spaces.
-        const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
-        return /^[Tt]$/.test(stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3));
-      });
-    } catch {
-      return true; // gone: answers nothing either
-    }
-  };
-  await until(() => pids.every(stopped), `processes ${pids.join(', ')} stopped`, 10_000);
-}
+export { untilStopped } from '../../../bench/src/brokers/until-stopped.js';
