@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { greetingTraffic, type GreetingTraffic } from '../../../bench/src/consumers/greeting-traffic.js';
-import { startConsumerBroker, type ConsumerTestBroker } from '../support/consumer-broker.js';
-import { ConsumerInstance, killAllConsumerInstances } from '../support/consumer-instance.js';
+import { describe, expect, it } from '@jest/globals';
+import { ConsumerInstance } from '../support/consumer-instance.js';
+import { useGreetingRig } from '../support/greeting-rig.js';
 import { inFlight } from '../support/consumer-in-flight.js';
 
 // The broker becomes unreachable (RabbitMQ killed, NATS frozen) while a handler runs (2 s), then
@@ -15,23 +14,10 @@ const HANDLER_MS = 2_000;
 const DECLARATION_FLUSH_MS = 2_500;
 
 describe.each(['amqp', 'nats'] as const)('the example consumer on %s', (kind) => {
-  let broker: ConsumerTestBroker | undefined;
-  let traffic: GreetingTraffic | undefined;
-
-  beforeAll(async () => {
-    broker = await startConsumerBroker(kind);
-    traffic = await greetingTraffic(kind, broker.url);
-  }, 60_000);
-  afterAll(async () => {
-    await killAllConsumerInstances();
-    await broker?.up().catch(() => undefined);
-    await traffic?.close();
-    await broker?.dispose();
-  }, 60_000);
+  const rig = useGreetingRig(kind, { upBeforeDispose: true });
 
   it('broker down during the stop: the instance exits within stopTimeout + 5 s; the message is answered once the broker is back', async () => {
-    if (!broker || !traffic) throw new Error('the broker did not start');
-    const greetings = traffic;
+    const { broker, greetings } = rig();
     const instance = new ConsumerInstance(broker.env({ GREET_HANDLER_MS: String(HANDLER_MS) }));
     await instance.running();
     if (kind === 'amqp') {

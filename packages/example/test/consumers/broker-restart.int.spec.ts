@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { greetingTraffic, type GreetingTraffic } from '../../../bench/src/consumers/greeting-traffic.js';
-import { startConsumerBroker, type ConsumerTestBroker } from '../support/consumer-broker.js';
-import { ConsumerInstance, killAllConsumerInstances, pollUntil } from '../support/consumer-instance.js';
+import { describe, expect, it } from '@jest/globals';
+import { ConsumerInstance, pollUntil } from '../support/consumer-instance.js';
+import { useGreetingRig } from '../support/greeting-rig.js';
 
 // The broker restarts under load while an instance consumes: the instance reconnects on its own
 // (it is not restarted), logs the loss and the recovery once each, and every greeting the broker
@@ -12,22 +11,10 @@ const LOST = /^Lost the connection to (RabbitMQ|NATS)/;
 const RECOVERED = /^Reconnected to (RabbitMQ|NATS)/;
 
 describe.each(['amqp', 'nats'] as const)('the example consumer on %s', (kind) => {
-  let broker: ConsumerTestBroker | undefined;
-  let traffic: GreetingTraffic | undefined;
-
-  beforeAll(async () => {
-    broker = await startConsumerBroker(kind);
-    traffic = await greetingTraffic(kind, broker.url);
-  }, 60_000);
-  afterAll(async () => {
-    await killAllConsumerInstances();
-    await traffic?.close();
-    await broker?.dispose();
-  }, 60_000);
+  const rig = useGreetingRig(kind);
 
   it('a broker restart under load: the instance resumes on its own, 0 lost, loss and recovery logged once each', async () => {
-    if (!broker || !traffic) throw new Error('the broker did not start');
-    const greetings = traffic;
+    const { broker, greetings } = rig();
     const instance = new ConsumerInstance(broker.env({ GREET_HANDLER_MS: '5-20' }));
     await instance.running();
     greetings.startPublishing(50);

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { greetingTraffic, type GreetingTraffic } from '../../../bench/src/consumers/greeting-traffic.js';
-import { startConsumerBroker, type ConsumerTestBroker } from '../support/consumer-broker.js';
-import { ConsumerInstance, killAllConsumerInstances, pollUntil } from '../support/consumer-instance.js';
+import { describe, expect, it } from '@jest/globals';
+import { ConsumerInstance, pollUntil } from '../support/consumer-instance.js';
+import { useGreetingRig } from '../support/greeting-rig.js';
 
 // A message that is not JSON, or has no `id`: dead-lettered at once (one delivery, no retries) to
 // `greetings.dead`, an error logged with a code naming the queue and the message id; the instance
@@ -11,22 +10,10 @@ const DEAD_LETTERED = 'KRATOS_CONSUMER_MESSAGE_DEAD_LETTERED';
 const POISON = ['not json', '{"name":"x"}'];
 
 describe.each(['amqp', 'nats'] as const)('the example consumer on %s', (kind) => {
-  let broker: ConsumerTestBroker | undefined;
-  let traffic: GreetingTraffic | undefined;
-
-  beforeAll(async () => {
-    broker = await startConsumerBroker(kind);
-    traffic = await greetingTraffic(kind, broker.url);
-  }, 60_000);
-  afterAll(async () => {
-    await killAllConsumerInstances();
-    await traffic?.close();
-    await broker?.dispose();
-  }, 60_000);
+  const rig = useGreetingRig(kind);
 
   it('poison messages are dead-lettered at once, once each, logged with queue and id; the instance goes on', async () => {
-    if (!broker || !traffic) throw new Error('the broker did not start');
-    const greetings = traffic;
+    const { broker, greetings } = rig();
     const instance = new ConsumerInstance(broker.env());
     await instance.running();
     const deadLettered = (): typeof instance.lines =>

@@ -1,11 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { greetingTraffic, type GreetingTraffic } from '../../../bench/src/consumers/greeting-traffic.js';
-import { startConsumerBroker, type ConsumerTestBroker } from '../support/consumer-broker.js';
-import {
-  ConsumerInstance,
-  killAllConsumerInstances,
-  type ConsumerExit,
-} from '../support/consumer-instance.js';
+import { describe, expect, it } from '@jest/globals';
+import { ConsumerInstance, type ConsumerExit } from '../support/consumer-instance.js';
+import { useGreetingRig } from '../support/greeting-rig.js';
 
 // Issue 15's proof, shortened: the example's consumer, real brokers, real processes. Two instances
 // under ~100 msg/s with handlers of 5–50 ms; each replaced in turn (start a new one, wait until it
@@ -14,22 +9,10 @@ import {
 // a stopping instance held instead of returning it (nak) fails the test instead of coming late.
 
 describe.each(['amqp', 'nats'] as const)('the example consumer on %s', (kind) => {
-  let broker: ConsumerTestBroker | undefined;
-  let traffic: GreetingTraffic | undefined;
-
-  beforeAll(async () => {
-    broker = await startConsumerBroker(kind);
-    traffic = await greetingTraffic(kind, broker.url);
-  }, 60_000);
-  afterAll(async () => {
-    await killAllConsumerInstances();
-    await traffic?.close();
-    await broker?.dispose();
-  }, 60_000);
+  const rig = useGreetingRig(kind);
 
   it('a rolling restart under load loses nothing and answers nothing twice; every old instance exits 0', async () => {
-    if (!broker || !traffic) throw new Error('the broker did not start');
-    const greetings = traffic;
+    const { broker, greetings } = rig();
     const env = broker.env({ GREET_HANDLER_MS: '5-50' });
     const fleet = [new ConsumerInstance(env), new ConsumerInstance(env)];
     await Promise.all(fleet.map((instance) => instance.running()));

@@ -1,11 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { greetingTraffic, type GreetingTraffic } from '../../../bench/src/consumers/greeting-traffic.js';
-import {
-  createGreeterWithAckWait,
-  startConsumerBroker,
-  type ConsumerTestBroker,
-} from '../support/consumer-broker.js';
-import { ConsumerInstance, killAllConsumerInstances } from '../support/consumer-instance.js';
+import { describe, expect, it } from '@jest/globals';
+import { createGreeterWithAckWait } from '../support/consumer-broker.js';
+import { ConsumerInstance } from '../support/consumer-instance.js';
+import { useGreetingRig } from '../support/greeting-rig.js';
 
 // SIGKILL one of two instances under load: nothing it held is lost (the broker redelivers what it
 // had not acked: RabbitMQ when its connection drops, JetStream after ack_wait, 3 s here), and what
@@ -15,25 +11,16 @@ const PREFETCH = 10;
 const ACK_WAIT_MS = 3_000;
 
 describe.each(['amqp', 'nats'] as const)('the example consumer on %s', (kind) => {
-  let broker: ConsumerTestBroker | undefined;
-  let traffic: GreetingTraffic | undefined;
-
-  beforeAll(async () => {
-    broker = await startConsumerBroker(kind);
+  const rig = useGreetingRig(kind, {
     // JetStream redelivers a dead consumer's messages after ack_wait only (30 s by default): the
     // durable is created with a short one before the example would create its own.
-    if (kind === 'nats') await createGreeterWithAckWait(broker.url, ACK_WAIT_MS);
-    traffic = await greetingTraffic(kind, broker.url);
-  }, 60_000);
-  afterAll(async () => {
-    await killAllConsumerInstances();
-    await traffic?.close();
-    await broker?.dispose();
-  }, 60_000);
+    prepare: async (broker) => {
+      if (kind === 'nats') await createGreeterWithAckWait(broker.url, ACK_WAIT_MS);
+    },
+  });
 
   it(`SIGKILL of one of two instances under load: 0 lost, at most its prefetch (${PREFETCH}) answered twice`, async () => {
-    if (!broker || !traffic) throw new Error('the broker did not start');
-    const greetings = traffic;
+    const { broker, greetings } = rig();
     // The victim's handlers are slow (100–300 ms), so it always holds messages, up to its prefetch.
     const victim = new ConsumerInstance(broker.env({ GREET_HANDLER_MS: '100-300' }));
     const survivor = new ConsumerInstance(broker.env({ GREET_HANDLER_MS: '5-50' }));
