@@ -158,7 +158,7 @@ describe('NatsConnection and natsConsumer against a real nats-server', () => {
     await server.start(live());
     await connection.publish(stream, json({ id: 'x' }));
     await until(() => release !== undefined);
-    nats.freeze(); // sockets open, nothing answers: the ack of the finished handler is never confirmed
+    await nats.freeze(); // sockets open, nothing answers: the ack of the finished handler is never confirmed
     try {
       const at = performance.now();
       const stopping = server.stop(AbortSignal.timeout(500));
