@@ -478,10 +478,16 @@ function discard(model: ChannelModel): void {
     });
 }
 
-/** Destroys the connection's socket: what is left when the broker does not answer a close. */
+/**
+ * Destroys the connection's socket: what is left when the broker does not answer a close. With an
+ * error: amqplib learns its socket is gone from 'end' or 'error' only, not 'close', and until it
+ * does its heartbeat timers run on (2 heartbeats) and keep the process alive. The connection then
+ * ends as on a socket error: its channels close, its timers stop, 'error' and 'close' are emitted
+ * (every model passed here has an 'error' listener).
+ */
 function destroySocket(model: ChannelModel): void {
-  const stream = (model.connection as unknown as { stream?: { destroy?: () => void } }).stream;
-  stream?.destroy?.();
+  const stream = (model.connection as unknown as { stream?: { destroy?: (error?: Error) => void } }).stream;
+  stream?.destroy?.(new Error('closed by AmqpConnection: the broker did not answer the close in time'));
 }
 
 /** A cause safe to keep: its message redacted (amqplib may echo the URL). */

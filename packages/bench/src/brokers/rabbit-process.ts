@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { connect } from 'amqplib';
 import { freePort } from '../fleet/etcd-process.js';
 import { findCommand, requireCommand } from './find-command.js';
+import { untilStopped } from './until-stopped.js';
 
 /**
  * One RabbitMQ node (3.10) this test run started, on free loopback ports with a temp base dir,
@@ -44,6 +45,13 @@ export interface RabbitProcess {
    * done, by SIGKILL, if the test process exits first).
    */
   dispose(): Promise<void>;
+  /**
+   * Freezes the node (SIGSTOP to every process of its session): its sockets stay open and nothing
+   * answers, as a stalled host. Resolves once every thread of them is stopped.
+   */
+  freeze(): Promise<void>;
+  /** Resumes it after `freeze()` (SIGCONT to every process of its session). */
+  resume(): void;
 }
 
 const NEEDED_BY = 'the RabbitMQ integration tests';
@@ -197,6 +205,21 @@ export async function startRabbit(): Promise<RabbitProcess> {
 
   // The node runs in a session of its own, so it would outlive a test process that dies or forgets
   // dispose(): on exit, kill it, its epmd and its files (synchronously, all 'exit' allows).
+  /** Sends `signal` to every process of the node's session; their pids. */
+  const signalSession = (signal: 'SIGSTOP' | 'SIGCONT'): number[] => {
+    const leader = child?.pid;
+    if (leader === undefined) throw new Error(`RabbitMQ is not running: no session to ${signal}`);
+    const members = sessionMembers(leader);
+    for (const pid of members) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return members;
+  };
+
   const onExit = (): void => {
     if (child?.pid !== undefined) for (const pid of [child.pid, ...sessionMembers(child.pid)]) tryKill(pid);
     spawnSync(epmd, ['-port', String(epmdPort), '-kill'], { env, stdio: 'ignore', timeout: 2_000 });
@@ -224,6 +247,12 @@ export async function startRabbit(): Promise<RabbitProcess> {
     start,
     stop,
     kill,
+    freeze: async () => {
+      await untilStopped(signalSession('SIGSTOP'));
+    },
+    resume: () => {
+      signalSession('SIGCONT');
+    },
     dispose: async () => {
       try {
         await stop();

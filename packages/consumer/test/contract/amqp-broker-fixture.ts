@@ -1,9 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { AmqpConnection, AmqpErrorCode, amqpConsumer } from '@kratos-ts/amqp';
 import type { Logger } from '@kratos-ts/core';
 import { connect, type Channel, type ChannelModel } from 'amqplib';
 import { startRabbit, type RabbitProcess } from '../../../bench/src/brokers/rabbit-process.js';
-import { untilStopped } from './contract-support.js';
 import type {
   BrokerFixture,
   ContractConnection,
@@ -55,23 +53,6 @@ export function amqpBrokerFixture(): BrokerFixture {
     await current?.model.close().catch(() => undefined);
   };
   /** The session of the broker's processes: SIGSTOP/SIGCONT to each freezes or resumes the node. */
-  const signalNode = (signal: 'SIGSTOP' | 'SIGCONT'): number[] => {
-    const leader = broker().pid;
-    if (leader === undefined) throw new Error('RabbitMQ is not running: nothing to freeze');
-    const members = (spawnSync('pgrep', ['-s', String(leader)], { encoding: 'utf8' }).stdout ?? '')
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .map(Number);
-    for (const pid of members) {
-      try {
-        process.kill(pid, signal);
-      } catch {
-        // gone meanwhile
-      }
-    }
-    return members;
-  };
-
   return {
     broker: 'RabbitMQ',
     codes: { publishNotConfirmed: AmqpErrorCode.PublishNotConfirmed, notOpen: AmqpErrorCode.NotOpen },
@@ -189,13 +170,13 @@ export function amqpBrokerFixture(): BrokerFixture {
         await dropAdmin();
         await broker().kill();
       } else {
-        await untilStopped(signalNode('SIGSTOP'));
+        await broker().freeze();
       }
     },
 
     async restore(kind: Outage) {
       if (kind === 'kill') await broker().start();
-      else signalNode('SIGCONT');
+      else broker().resume();
     },
   };
 }

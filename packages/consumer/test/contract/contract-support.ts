@@ -56,5 +56,3 @@ export function recordingLogger(lines: LogLine[]): Logger {
       );
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
-
-export { untilStopped } from '../../../bench/src/brokers/until-stopped.js';
