@@ -56,8 +56,8 @@ it('a process that closed its connection to a frozen broker exits at once, not a
       const [code] = await exited;
       const exitMs = performance.now() - closedAt;
       expect(code).toBe(0);
-      // Before: the heartbeat timers kept it alive ~2 × 3 s after the close.
-      expect(exitMs).toBeLessThan(1_500);
+      // Before: the heartbeat timers kept it alive 2 heartbeats (6–9 s here) after the close.
+      expect(exitMs).toBeLessThan(3_000);
     } finally {
       rabbit.resume();
     }
