@@ -136,7 +136,12 @@ class PullLoop {
       close: async (signal: AbortSignal) => {
         this.#unwatch();
         this.#stopped ??= this.#pulls.stop(this.settings.settleTimeoutMs);
-        await raceSignal(this.#stopped, signal);
+        try {
+          await raceSignal(this.#stopped, signal);
+        } finally {
+          // The close gave up (a server that does not answer): the drain's bound must not outlive it.
+          if (signal.aborted) this.#pulls.cutShort();
+        }
         await raceSignal(
           this.connection
             .client()

@@ -58,6 +58,8 @@ interface Pull {
 export class PullSubscription {
   readonly #options: PullSubscriptionOptions;
   readonly #scheduler: SchedulerLike;
+  /** Ends the `stop()` waiting for its drain, while one does. */
+  #cutShort: (() => void) | undefined;
   readonly #pulls: Pull[] = [];
   #inbox: PullInbox | undefined;
   #unsettled = 0;
@@ -125,13 +127,26 @@ export class PullSubscription {
     await Promise.race([
       inbox.drain().catch(() => inbox.unsubscribe()),
       new Promise<void>((resolve) => {
-        bound = this.#scheduler.schedule(() => {
+        const end = (): void => {
+          this.#cutShort = undefined;
           inbox.unsubscribe();
           resolve();
-        }, boundMs);
+        };
+        this.#cutShort = end;
+        bound = this.#scheduler.schedule(end, boundMs);
       }),
     ]);
+    this.#cutShort = undefined;
     bound?.unsubscribe();
+  }
+
+  /**
+   * Ends a `stop()` still waiting for its drain now, as its bound would: the inbox unsubscribed,
+   * the bound's timer cancelled. For a close whose own signal aborted: nothing of the consumer may
+   * stay scheduled after it (a timer keeps a stopped process alive). Nothing when none waits.
+   */
+  cutShort(): void {
+    this.#cutShort?.();
   }
 
   #received(message: Msg): void {

@@ -204,6 +204,25 @@ describe('PullSubscription', () => {
     expect(server.pulls).toHaveLength(1); // no expiry re-pull either
   });
 
+  it('cutShort() ends a stop() waiting for a hung drain at once, its bound no longer pending', async () => {
+    const { clock, server, pulls } = rig(10);
+    pulls.start();
+    server.drain = () => new Promise<void>(() => undefined);
+    let stopped = false;
+    void pulls.stop(2_000).then(() => (stopped = true));
+    await clock.advanceTo(500);
+    expect(stopped).toBe(false);
+    pulls.cutShort();
+    await clock.advanceTo(501);
+    expect(stopped).toBe(true);
+    expect(server.unsubscribed).toBe(true);
+    server.unsubscribed = false;
+    await clock.advanceTo(5_000);
+    expect(server.unsubscribed).toBe(false); // the bound's timer was cancelled, not fired later
+    pulls.cutShort(); // nothing waits any more: nothing happens
+    expect(server.unsubscribed).toBe(false);
+  });
+
   it('stop() resolves once the inbox is drained', async () => {
     const { server, pulls } = rig(10);
     pulls.start();
